@@ -1,0 +1,60 @@
+namespace MdtShare.Build.Diagnostics;
+
+/// <summary>
+/// Every code the package can report. Codes are never reused; each has an entry in docs/errors.md
+/// (a unit test keeps the two in step).
+/// </summary>
+public sealed class DiagnosticCode
+{
+    public const string HelpLinkBase = "https://github.com/mdtshare/MdtShare.Build/blob/main/docs/errors.md#";
+
+    private DiagnosticCode(string id, Severity severity)
+    {
+        Id = id;
+        Severity = severity;
+    }
+
+    public string Id { get; }
+
+    public Severity Severity { get; }
+
+    public string HelpLink => HelpLinkBase + Id.ToLowerInvariant();
+
+    public override string ToString() => Id;
+
+    // 1xxx: Bootstrap.ini and its patching.
+    public static readonly DiagnosticCode DeploymentShareNotSet = new("MDTS1000", Severity.Error);
+    public static readonly DiagnosticCode BootstrapIniNotFound = new("MDTS1001", Severity.Error);
+    public static readonly DiagnosticCode UnsupportedEncoding = new("MDTS1002", Severity.Error);
+    public static readonly DiagnosticCode ByteOrderMarkRemoved = new("MDTS1003", Severity.Warning);
+    public static readonly DiagnosticCode SettingsSectionMissing = new("MDTS1004", Severity.Error);
+    public static readonly DiagnosticCode PriorityMissing = new("MDTS1005", Severity.Error);
+    public static readonly DiagnosticCode PrioritySectionMissing = new("MDTS1006", Severity.Warning);
+    public static readonly DiagnosticCode DeployRootInvalid = new("MDTS1007", Severity.Error);
+    public static readonly DiagnosticCode DeployRootNotAscii = new("MDTS1008", Severity.Error);
+    public static readonly DiagnosticCode DeployRootNotSet = new("MDTS1009", Severity.Error);
+    public static readonly DiagnosticCode DynamicDeployRootKept = new("MDTS1010", Severity.Warning);
+    public static readonly DiagnosticCode ShadowedSettingIgnored = new("MDTS1011", Severity.Warning);
+    public static readonly DiagnosticCode DefaultSectionNotInPriority = new("MDTS1012", Severity.Warning);
+    public static readonly DiagnosticCode PlaintextSecretPublished = new("MDTS1013", Severity.Warning);
+    public static readonly DiagnosticCode SecretInProjectFile = new("MDTS1014", Severity.Warning);
+    public static readonly DiagnosticCode BootstrapSettingInvalid = new("MDTS1015", Severity.Error);
+    public static readonly DiagnosticCode EnvironmentVariableNotSet = new("MDTS1016", Severity.Error);
+    public static readonly DiagnosticCode ValueNotRepresentable = new("MDTS1017", Severity.Error);
+    public static readonly DiagnosticCode OutputInsideDeploymentShare = new("MDTS1018", Severity.Error);
+    public static readonly DiagnosticCode FileAccessFailed = new("MDTS1019", Severity.Error);
+    public static readonly DiagnosticCode OriginalDeployRootMalformed = new("MDTS1020", Severity.Warning);
+
+    // 9xxx: internal failures.
+    public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
+
+    public static IReadOnlyList<DiagnosticCode> All { get; } =
+    [
+        DeploymentShareNotSet, BootstrapIniNotFound, UnsupportedEncoding, ByteOrderMarkRemoved,
+        SettingsSectionMissing, PriorityMissing, PrioritySectionMissing, DeployRootInvalid, DeployRootNotAscii,
+        DeployRootNotSet, DynamicDeployRootKept, ShadowedSettingIgnored, DefaultSectionNotInPriority,
+        PlaintextSecretPublished, SecretInProjectFile, BootstrapSettingInvalid, EnvironmentVariableNotSet,
+        ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed,
+        InternalError,
+    ];
+}

@@ -1,0 +1,53 @@
+namespace MdtShare.Build.IO;
+
+/// <summary>Whole-file writes that never leave a torn file under the final name.</summary>
+public static class AtomicFile
+{
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to <paramref name="path"/> unless it already holds exactly them, so an
+    /// unchanged output keeps its timestamp and downstream incremental checks stay quiet.
+    /// </summary>
+    /// <returns>True when the file was written.</returns>
+    public static bool WriteIfChanged(string path, byte[] bytes)
+    {
+        if (File.Exists(path) && new FileInfo(path).Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+        {
+            return false;
+        }
+
+        string directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        string temp = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None))
+            {
+                stream.Write(bytes, 0, bytes.Length);
+                stream.Flush(flushToDisk: true);
+            }
+
+            Replace(temp, path);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+
+        return true;
+    }
+
+    private static void Replace(string source, string destination)
+    {
+#if NETFRAMEWORK
+        if (File.Exists(destination))
+        {
+            File.Replace(source, destination, destinationBackupFileName: null, ignoreMetadataErrors: true);
+            return;
+        }
+
+        File.Move(source, destination);
+#else
+        File.Move(source, destination, overwrite: true);
+#endif
+    }
+}

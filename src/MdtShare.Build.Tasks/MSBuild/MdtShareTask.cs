@@ -1,0 +1,75 @@
+using MdtShare.Build.Diagnostics;
+using Microsoft.Build.Framework;
+using MSBuildTask = Microsoft.Build.Utilities.Task;
+
+namespace MdtShare.Build.Tasks;
+
+/// <summary>
+/// What every MdtShare task shares: engine findings become coded MSBuild errors and warnings with a help link,
+/// expected failures never surface as stack traces, and Execute returns false exactly when an error was logged.
+/// </summary>
+public abstract class MdtShareTask : MSBuildTask
+{
+    public sealed override bool Execute()
+    {
+        try
+        {
+            ExecuteCore();
+        }
+        catch (MdtShareException e)
+        {
+            Report(e.Diagnostic);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Report(new Diagnostic(DiagnosticCode.FileAccessFailed, e.Message));
+        }
+        catch (Exception e)
+        {
+            Report(new Diagnostic(DiagnosticCode.InternalError,
+                $"{GetType().Name} failed unexpectedly ({e.GetType().Name}: {e.Message}). Please report it with the build log (-bl)."));
+            Log.LogMessage(MessageImportance.Low, e.ToString());
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>
+    /// The user's project ($(MSBuildProjectFullPath)): relative paths resolve against its folder, and findings
+    /// about properties and items point at it. The engine only knows the file that declares the task node.
+    /// </summary>
+    public string ProjectFile { get; set; } = string.Empty;
+
+    protected abstract void ExecuteCore();
+
+    protected string ProjectPath => ProjectFile.Length > 0 ? ProjectFile : BuildEngine.ProjectFileOfTaskNode;
+
+    private string ProjectDirectory => Path.GetDirectoryName(Path.GetFullPath(ProjectPath)) ?? string.Empty;
+
+    /// <summary>Resolves a path against the project's folder, never against the process's current directory.</summary>
+    protected string ResolvePath(string path) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(ProjectDirectory, path));
+
+    protected void Report(Diagnostic diagnostic)
+    {
+        string file = diagnostic.File ?? ProjectPath;
+        if (diagnostic.Severity == Severity.Error)
+        {
+            Log.LogError(null, diagnostic.Code.Id, null, diagnostic.Code.HelpLink, file, diagnostic.Line,
+                diagnostic.Column, 0, 0, diagnostic.Message);
+        }
+        else
+        {
+            Log.LogWarning(null, diagnostic.Code.Id, null, diagnostic.Code.HelpLink, file, diagnostic.Line,
+                diagnostic.Column, 0, 0, diagnostic.Message);
+        }
+    }
+
+    protected void Report(IEnumerable<Diagnostic> diagnostics)
+    {
+        foreach (Diagnostic diagnostic in diagnostics)
+        {
+            Report(diagnostic);
+        }
+    }
+}

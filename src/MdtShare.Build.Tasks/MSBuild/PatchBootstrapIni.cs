@@ -1,0 +1,193 @@
+using MdtShare.Build.Diagnostics;
+using MdtShare.Build.Ini;
+using MdtShare.Build.IO;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace MdtShare.Build.Tasks;
+
+/// <summary>
+/// Writes the share's Control/Bootstrap.ini, with DeployRoot and the given settings rewritten, into the overlay
+/// folder. The source share is only read. Secret values are read from the environment here, never logged.
+/// </summary>
+[MSBuildMultiThreadableTask]
+public sealed class PatchBootstrapIni : MdtShareTask
+{
+    private const string RelativePath = "Control/Bootstrap.ini";
+
+    /// <summary>The MDT deployment share folder (local path or UNC).</summary>
+    [Required]
+    public string DeploymentShare { get; set; } = string.Empty;
+
+    /// <summary>Where changed files go, at their path relative to the share.</summary>
+    [Required]
+    public string OverlayDirectory { get; set; } = string.Empty;
+
+    /// <summary>The UNC path clients must use, e.g. \\MDTCLUSTER\Distribution$.</summary>
+    public string DeployRoot { get; set; } = string.Empty;
+
+    /// <summary>BootstrapSetting items: Include = key; metadata Section, Value or ValueFromEnvironment.</summary>
+    public ITaskItem[] Settings { get; set; } = [];
+
+    /// <summary>The overlay copy of Bootstrap.ini with RelativePath metadata; empty when the share's own file is already right.</summary>
+    [Output]
+    public ITaskItem[] OverlayFiles { get; private set; } = [];
+
+    protected override void ExecuteCore()
+    {
+        if (DeploymentShare.Trim().Length == 0)
+        {
+            throw new MdtShareException(new Diagnostic(DiagnosticCode.DeploymentShareNotSet,
+                "The DeploymentShare property is not set; set it to the MDT deployment share folder, e.g. <DeploymentShare>\\\\MDT01\\DeploymentShare$</DeploymentShare>."));
+        }
+
+        string share = ResolvePath(DeploymentShare);
+        string overlay = ResolvePath(OverlayDirectory);
+        if (IsSameOrInside(overlay, share))
+        {
+            throw new MdtShareException(new Diagnostic(DiagnosticCode.OutputInsideDeploymentShare,
+                $"The output folder '{overlay}' is inside the deployment share '{share}'; the build never writes to the share. Choose an output folder outside it."));
+        }
+
+        string source = FindBootstrapIni(share);
+        var changes = ReadChanges();
+        if (Log.HasLoggedErrors)
+        {
+            return;
+        }
+
+        string destination = Path.Combine(overlay, RelativePath);
+        PatchResult result = BootstrapPatcher.Patch(File.ReadAllBytes(source), source, changes, destination);
+        Report(result.Diagnostics);
+        if (!result.Succeeded)
+        {
+            return;
+        }
+
+        foreach (string change in result.Changes)
+        {
+            Log.LogMessage(MessageImportance.Low, "Bootstrap.ini: " + change);
+        }
+
+        if (result.Changes.Count == 0 && !result.Diagnostics.Any(d => d.Code == DiagnosticCode.ByteOrderMarkRemoved))
+        {
+            File.Delete(destination);
+            Log.LogMessage(MessageImportance.High, $"Bootstrap.ini in '{share}' already has the requested settings; nothing to overlay.");
+            return;
+        }
+
+        bool written = AtomicFile.WriteIfChanged(destination, result.Output);
+        var item = new TaskItem(destination);
+        item.SetMetadata("RelativePath", RelativePath);
+        OverlayFiles = [item];
+        string deployRoots = string.Join(", ", changes.Where(c => c.IsDeployRoot).Select(c => c.Value).Distinct());
+        Log.LogMessage(MessageImportance.High,
+            $"Bootstrap.ini -> {destination} (DeployRoot {deployRoots}; {result.Changes.Count} change(s){(written ? string.Empty : ", unchanged since the last build")})");
+    }
+
+    private static bool IsSameOrInside(string path, string folder)
+    {
+        string Normalize(string p) => p.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        StringComparison comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return Normalize(path).StartsWith(Normalize(folder), comparison);
+    }
+
+    /// <summary>Finds Control/Bootstrap.ini, tolerating a share copied with other letter case onto a case-sensitive disk.</summary>
+    private static string FindBootstrapIni(string share)
+    {
+        if (!Directory.Exists(share))
+        {
+            throw new MdtShareException(new Diagnostic(DiagnosticCode.BootstrapIniNotFound,
+                $"The deployment share folder '{share}' does not exist or cannot be reached."));
+        }
+
+        string? control = FindEntry(share, "Control", Directory.EnumerateDirectories);
+        string? file = control is null ? null : FindEntry(control, "Bootstrap.ini", Directory.EnumerateFiles);
+        return file ?? throw new MdtShareException(new Diagnostic(DiagnosticCode.BootstrapIniNotFound,
+            $"'{share}' has no Control{Path.DirectorySeparatorChar}Bootstrap.ini; is DeploymentShare the root of an MDT deployment share?"));
+    }
+
+    private static string? FindEntry(string folder, string name, Func<string, IEnumerable<string>> enumerate)
+    {
+        string exact = Path.Combine(folder, name);
+        return File.Exists(exact) || Directory.Exists(exact)
+            ? exact
+            : enumerate(folder).FirstOrDefault(p => string.Equals(Path.GetFileName(p), name, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private List<SettingChange> ReadChanges()
+    {
+        string project = ProjectPath;
+        var changes = new List<SettingChange>();
+        if (DeployRoot.Trim().Length > 0)
+        {
+            changes.Add(new SettingChange(MdtKeys.DeployRoot, DeployRoot.Trim(), [], project));
+        }
+
+        foreach (ITaskItem item in Settings)
+        {
+            if (ReadSetting(item, project) is { } change)
+            {
+                changes.Add(change);
+            }
+        }
+
+        if (!changes.Any(c => c.IsDeployRoot))
+        {
+            Report(new Diagnostic(DiagnosticCode.DeployRootNotSet,
+                "The DeployRoot property is not set; set it to the UNC path clients must use, e.g. <DeployRoot>\\\\MDTCLUSTER\\Distribution$</DeployRoot>.",
+                project));
+        }
+
+        return changes;
+    }
+
+    private SettingChange? ReadSetting(ITaskItem item, string project)
+    {
+        string key = item.ItemSpec.Trim();
+        string value = item.GetMetadata("Value");
+        string variable = item.GetMetadata("ValueFromEnvironment").Trim();
+        var sections = item.GetMetadata("Section").Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+
+        string? problem =
+            key.Length == 0 || key.IndexOfAny(['=', '\r', '\n']) >= 0 || key[0] is '[' or ';'
+                ? $"'{key}' is not a valid key name"
+            : sections.Any(s => s.IndexOfAny([']', '\r', '\n']) >= 0) ? $"the Section of {key} is not a valid section name"
+            : value.Length > 0 && variable.Length > 0 ? $"{key} has both Value and ValueFromEnvironment; give one"
+            : value.IndexOfAny(['\r', '\n']) >= 0 ? $"the value of {key} contains a line break"
+            : null;
+        if (problem is not null)
+        {
+            Report(new Diagnostic(DiagnosticCode.BootstrapSettingInvalid, $"BootstrapSetting: {problem}.", project));
+            return null;
+        }
+
+        if (variable.Length > 0)
+        {
+            string? secret = Environment.GetEnvironmentVariable(variable);
+            if (string.IsNullOrEmpty(secret))
+            {
+                Report(new Diagnostic(DiagnosticCode.EnvironmentVariableNotSet,
+                    $"BootstrapSetting {key} reads environment variable '{variable}', which is not set (or empty) in this build.", project));
+                return null;
+            }
+
+            if (secret!.IndexOfAny(['\r', '\n']) >= 0)
+            {
+                Report(new Diagnostic(DiagnosticCode.BootstrapSettingInvalid,
+                    $"BootstrapSetting: environment variable '{variable}' for {key} contains a line break.", project));
+                return null;
+            }
+
+            value = secret;
+        }
+        else if (MdtKeys.IsSecret(key) && value.Length > 0)
+        {
+            Report(new Diagnostic(DiagnosticCode.SecretInProjectFile,
+                $"BootstrapSetting {key} is a credential given as a literal Value: it is visible in the project file and in binary logs. Use ValueFromEnvironment with a pipeline secret instead.",
+                project));
+        }
+
+        return new SettingChange(key, value, sections, project);
+    }
+}
