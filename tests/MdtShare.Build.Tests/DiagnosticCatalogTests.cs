@@ -1,0 +1,41 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using MdtShare.Build.Diagnostics;
+
+namespace MdtShare.Build.Tests;
+
+public class DiagnosticCatalogTests
+{
+    private static readonly string RepositoryRoot = typeof(DiagnosticCatalogTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+
+    [Fact]
+    public void CodesAreUniqueAndWellFormed()
+    {
+        Assert.Equal(DiagnosticCode.All.Count, DiagnosticCode.All.Select(c => c.Id).Distinct().Count());
+        Assert.All(DiagnosticCode.All, c => Assert.Matches("^MDTS[19][0-9]{3}$", c.Id));
+        var declared = typeof(DiagnosticCode).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticCode)).Select(f => f.GetValue(null));
+        Assert.Equal(declared.Count(), DiagnosticCode.All.Count);
+    }
+
+    [Fact]
+    public void EveryCodeIsDocumentedInErrorsMd()
+    {
+        string doc = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "errors.md"));
+        var headings = Regex.Matches(doc, @"^## (MDTS\d{4})\b", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(DiagnosticCode.All.Select(c => c.Id).Order(), headings.Order());
+        Assert.All(DiagnosticCode.All, c => Assert.Contains($"## {c.Id}: {(c.Severity == Severity.Error ? "error" : "warning")}", doc));
+    }
+
+    [Fact]
+    public void EveryCodeMentionedInTheSourcesIsInTheCatalog()
+    {
+        var mentioned = Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "src"), "*.cs", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "build"), "*.*", SearchOption.AllDirectories))
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
+            .SelectMany(p => Regex.Matches(File.ReadAllText(p), @"MDTS\d{4}").Select(m => m.Value))
+            .Distinct();
+        Assert.All(mentioned, id => Assert.Contains(DiagnosticCode.All, c => c.Id == id));
+    }
+}
