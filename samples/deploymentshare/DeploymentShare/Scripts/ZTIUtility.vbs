@@ -1,0 +1,1 @@
+Sample stand-in for ZTIUtility.vbs

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace MdtShare.Build.EndToEndTests;
+
+public sealed record ProcessResult(int ExitCode, string Output)
+{
+    public IReadOnlyList<string> ErrorCodes => Codes("error");
+
+    public IReadOnlyList<string> WarningCodes => Codes("warning");
+
+    /// <summary>Codes of MSBuild's canonical "file(line,col): error CODE: text" lines, each counted once.</summary>
+    private IReadOnlyList<string> Codes(string kind) =>
+        Regex.Matches(Output, $@"^(.*): {kind} (\w+\d+): (.*)$", RegexOptions.Multiline)
+            .Select(m => m.Value.Trim())
+            .Distinct()
+            .Select(line => Regex.Match(line, $@": {kind} (\w+\d+):").Groups[1].Value)
+            .ToList();
+
+    public override string ToString() => $"exit code {ExitCode}\n{Output}";
+}
+
+/// <summary>Runs the dotnet CLI as a child process with a clean, explicit environment.</summary>
+public static class DotNet
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
+
+    public static ProcessResult Run(string workingDirectory, IDictionary<string, string?> environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host's own MSBuild and test-platform variables must not leak into the user's build.
+        foreach (string name in start.Environment.Keys.ToList())
+        {
+            if (name.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
+                || name.StartsWith("TESTINGPLATFORM", StringComparison.OrdinalIgnoreCase) || name is "DOTNET_HOST_PATH" or "NUGET_PACKAGES"
+                || name.StartsWith("GITHUB_", StringComparison.Ordinal) || name == "TF_BUILD")
+            {
+                start.Environment.Remove(name);
+            }
+        }
+
+        start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {Timeout}:\n{output}");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return new ProcessResult(process.ExitCode, output.ToString());
+        }
+    }
+}
