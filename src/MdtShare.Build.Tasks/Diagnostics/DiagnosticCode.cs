@@ -45,6 +45,23 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode FileAccessFailed = new("MDTS1019", Severity.Error);
     public static readonly DiagnosticCode OriginalDeployRootMalformed = new("MDTS1020", Severity.Warning);
 
+    // 2xxx: mirroring to publish targets.
+    public static readonly DiagnosticCode NoPublishTarget = new("MDTS2000", Severity.Error);
+    public static readonly DiagnosticCode TargetOverlapsSource = new("MDTS2001", Severity.Error);
+    public static readonly DiagnosticCode TargetIsFileSystemRoot = new("MDTS2002", Severity.Error);
+    public static readonly DiagnosticCode TargetNotOwned = new("MDTS2003", Severity.Error);
+    public static readonly DiagnosticCode SourceEmpty = new("MDTS2004", Severity.Error);
+    public static readonly DiagnosticCode SourceUnreadable = new("MDTS2005", Severity.Error);
+    public static readonly DiagnosticCode TooManyDeletions = new("MDTS2006", Severity.Error);
+    public static readonly DiagnosticCode TargetLocked = new("MDTS2007", Severity.Error);
+    public static readonly DiagnosticCode StaleLockBroken = new("MDTS2008", Severity.Warning);
+    public static readonly DiagnosticCode TargetUnreachable = new("MDTS2009", Severity.Warning);
+    public static readonly DiagnosticCode RetryWindowExhausted = new("MDTS2010", Severity.Error);
+    public static readonly DiagnosticCode FileFailed = new("MDTS2011", Severity.Error);
+    public static readonly DiagnosticCode SourceLinkSkipped = new("MDTS2012", Severity.Warning);
+    public static readonly DiagnosticCode FileBusy = new("MDTS2013", Severity.Warning);
+    public static readonly DiagnosticCode MirrorOptionInvalid = new("MDTS2014", Severity.Error);
+
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
 
@@ -55,6 +72,9 @@ public sealed class DiagnosticCode
         DeployRootNotSet, DynamicDeployRootKept, ShadowedSettingIgnored, DefaultSectionNotInPriority,
         PlaintextSecretPublished, SecretInProjectFile, BootstrapSettingInvalid, EnvironmentVariableNotSet,
         ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed,
+        NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
+        TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
+        SourceLinkSkipped, FileBusy, MirrorOptionInvalid,
         InternalError,
     ];
 }

@@ -1,0 +1,168 @@
+using System.Globalization;
+using MdtShare.Build.Diagnostics;
+using MdtShare.Build.Mirror;
+using Microsoft.Build.Framework;
+
+namespace MdtShare.Build.Tasks;
+
+/// <summary>
+/// Mirrors the deployment share plus the build's overlay to every publish target. Targets are independent: one
+/// failing does not stop the others, and the task fails at the end.
+/// </summary>
+[MSBuildMultiThreadableTask]
+public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    [Required]
+    public string DeploymentShare { get; set; } = string.Empty;
+
+    /// <summary>The build's overlay folder: its files replace or add to the share's on every target.</summary>
+    public string OverlayDirectory { get; set; } = string.Empty;
+
+    /// <summary>PublishTarget items: the destination folders. Metadata OverlayDirectory adds a per-target overlay.</summary>
+    public ITaskItem[] Targets { get; set; } = [];
+
+    /// <summary>MirrorExclude items: patterns neither copied nor purged, in addition to the defaults.</summary>
+    public ITaskItem[] Exclude { get; set; } = [];
+
+    /// <summary>Timestamp (size and last-write time) or Content (SHA-256).</summary>
+    public string Compare { get; set; } = nameof(CompareMode.Timestamp);
+
+    /// <summary>Files copied at once per target; 0 = the measured default.</summary>
+    public int Parallelism { get; set; }
+
+    public int RetryWindowSeconds { get; set; } = 120;
+
+    public string MaxDeletePercent { get; set; } = "10";
+
+    public bool AdoptExistingTarget { get; set; }
+
+    public bool BreakLock { get; set; }
+
+    public bool WhatIf { get; set; }
+
+    [Output]
+    public int Copied { get; private set; }
+
+    [Output]
+    public int Updated { get; private set; }
+
+    [Output]
+    public int Deleted { get; private set; }
+
+    [Output]
+    public int Skipped { get; private set; }
+
+    [Output]
+    public int Failed { get; private set; }
+
+    [Output]
+    public long BytesCopied { get; private set; }
+
+    public void Cancel() => _cancel.Cancel();
+
+    protected override void ExecuteCore()
+    {
+        if (Targets.Length == 0)
+        {
+            throw new MdtShareException(new Diagnostic(DiagnosticCode.NoPublishTarget,
+                "There is no PublishTarget to publish to; add one, e.g. <PublishTarget Include=\"\\\\MDTCLUSTER\\Distribution$\" />."));
+        }
+
+        CompareMode compare = ParseOptions(out double maxDeletePercent);
+        if (Log.HasLoggedErrors)
+        {
+            return;
+        }
+
+        string share = ResolvePath(DeploymentShare);
+        var listener = new Listener(this);
+        var engine = new MirrorEngine(listener);
+        var exclude = ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)).ToList();
+        foreach (ITaskItem target in Targets)
+        {
+            if (_cancel.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var overlays = new[] { OverlayDirectory, target.GetMetadata("OverlayDirectory") }
+                .Where(o => o.Length > 0).Select(ResolvePath).ToList();
+            var options = new MirrorOptions(share, ResolvePath(target.ItemSpec))
+            {
+                OverlayRoots = overlays,
+                Exclude = exclude,
+                Compare = compare,
+                Parallelism = Parallelism > 0 ? Parallelism : MirrorOptions.DefaultParallelism,
+                RetryWindow = TimeSpan.FromSeconds(RetryWindowSeconds),
+                MaxDeletePercent = maxDeletePercent,
+                AdoptExistingTarget = AdoptExistingTarget,
+                BreakLock = BreakLock,
+                WhatIf = WhatIf,
+            };
+            MirrorResult result = engine.Publish(options, _cancel.Token);
+            Summarize(result);
+        }
+    }
+
+    private CompareMode ParseOptions(out double maxDeletePercent)
+    {
+        string? problem =
+            !Enum.TryParse(Compare, ignoreCase: true, out CompareMode compare) || !Enum.IsDefined(typeof(CompareMode), compare)
+                ? $"MirrorCompare is '{Compare}'; use Timestamp or Content"
+            : RetryWindowSeconds < 0 ? $"MirrorRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
+            : Parallelism < 0 ? $"MirrorParallelism is {Parallelism}; use 1 or more (0 for the default)"
+            : null;
+        if (!double.TryParse(MaxDeletePercent, NumberStyles.Float, CultureInfo.InvariantCulture, out maxDeletePercent) || maxDeletePercent is < 0 or > 100)
+        {
+            problem ??= $"MirrorMaxDeletePercent is '{MaxDeletePercent}'; use a number from 0 to 100";
+        }
+
+        if (problem is not null)
+        {
+            Report(new Diagnostic(DiagnosticCode.MirrorOptionInvalid, problem + "."));
+        }
+
+        return compare;
+    }
+
+    private void Summarize(MirrorResult result)
+    {
+        if (result.Abort is { } abort)
+        {
+            Report(abort);
+        }
+
+        Copied += result.Copied;
+        Updated += result.Updated;
+        Deleted += result.Deleted;
+        Skipped += result.Skipped;
+        Failed += result.Failed;
+        BytesCopied += result.BytesCopied;
+        string verb = WhatIf ? "What if: would publish" : result.Succeeded ? "Published" : "Publish FAILED";
+        double seconds = Math.Max(0.001, result.Duration.TotalSeconds);
+        string outages = result.Outages > 0 ? $", {result.Outages} outage(s) ridden through" : string.Empty;
+        Log.LogMessage(MessageImportance.High, string.Format(CultureInfo.InvariantCulture,
+            "{0} to {1}: {2} copied, {3} updated, {4} deleted, {5} unchanged, {6} failed; {7} in {8:0.0} s ({9}/s){10}",
+            verb, result.Destination, result.Copied, result.Updated, result.Deleted, result.Skipped, result.Failed,
+            ProgressLine.Size(result.BytesCopied), seconds, ProgressLine.Size((long)(result.BytesCopied / seconds)), outages));
+    }
+
+    private sealed class Listener(MirrorDeploymentShare task) : IMirrorListener
+    {
+        private readonly bool _detailed = task.Log.LogsMessagesOfImportance(MessageImportance.Low);
+
+        public void Report(Diagnostic diagnostic) => task.Report(diagnostic);
+
+        public void Detail(string message)
+        {
+            if (_detailed)
+            {
+                task.Log.LogMessage(MessageImportance.Low, message);
+            }
+        }
+
+        public void Info(string message) => task.Log.LogMessage(MessageImportance.Normal, message);
+    }
+}

@@ -1,0 +1,48 @@
+namespace MdtShare.Build.Mirror;
+
+public enum EntryKind
+{
+    File,
+    Directory,
+
+    /// <summary>A symbolic link or junction: never followed, removed as a link.</summary>
+    Link,
+}
+
+public sealed record FileSystemEntry(string Name, EntryKind Kind, long Length, DateTime LastWriteTimeUtc, bool ReadOnly);
+
+/// <summary>
+/// The few file operations the mirror performs. The real implementation is <see cref="PhysicalFileSystem"/>; the
+/// seam exists only so tests can inject faults the real world cannot produce on demand (a failover, a full disk).
+/// </summary>
+public interface IMirrorFileSystem
+{
+    /// <summary>The entries of one folder, not recursive, links reported as links.</summary>
+    IReadOnlyList<FileSystemEntry> Enumerate(string directory);
+
+    bool DirectoryExists(string path);
+
+    FileSystemEntry? GetEntry(string path);
+
+    Stream OpenRead(string path);
+
+    /// <summary>Creates or truncates a file for reading and writing (write-only opens fail on some SMB clients).</summary>
+    Stream Create(string path);
+
+    /// <summary>Creates a file that must not exist yet; throws <see cref="IOException"/> when it does.</summary>
+    Stream CreateNew(string path);
+
+    void SetLastWriteTimeUtc(string path, DateTime time);
+
+    void ClearReadOnly(string path);
+
+    /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/>, replacing it atomically.</summary>
+    void Replace(string source, string destination);
+
+    void DeleteFile(string path);
+
+    /// <summary>Deletes an empty folder, or a link to a folder without touching what it points to.</summary>
+    void DeleteDirectory(string path);
+
+    void CreateDirectory(string path);
+}

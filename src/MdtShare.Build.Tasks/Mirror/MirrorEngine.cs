@@ -1,0 +1,558 @@
+using System.Security.Cryptography;
+using MdtShare.Build.Diagnostics;
+
+namespace MdtShare.Build.Mirror;
+
+/// <summary>
+/// Makes one destination equal the source share plus overlays, safely: guarded purges, one publisher at a time,
+/// atomic per-file replace (temp name, flush, timestamps, rename), bulk first and metadata last, and outages
+/// ridden through. Knows nothing of MSBuild.
+/// </summary>
+public sealed class MirrorEngine
+{
+    private const int BufferSize = 1024 * 1024;
+
+    private readonly IMirrorFileSystem _fileSystem;
+    private readonly IClock _clock;
+    private readonly IMirrorListener _listener;
+    private readonly bool _isWindows;
+
+    public MirrorEngine(IMirrorFileSystem fileSystem, IClock clock, IMirrorListener listener, bool isWindows)
+    {
+        _fileSystem = fileSystem;
+        _clock = clock;
+        _listener = listener;
+        _isWindows = isWindows;
+    }
+
+    public MirrorEngine(IMirrorListener listener)
+        : this(PhysicalFileSystem.Instance, SystemClock.Instance, listener, Path.DirectorySeparatorChar == '\\')
+    {
+    }
+
+    public MirrorResult Publish(MirrorOptions options, CancellationToken cancellation)
+    {
+        DateTime started = _clock.UtcNow;
+        var result = new MirrorResult(options.DestinationRoot);
+        try
+        {
+            new Run(this, options, result, cancellation).Execute();
+        }
+        catch (AbortException e)
+        {
+            result.Abort = e.Diagnostic;
+        }
+
+        result.Duration = _clock.UtcNow - started;
+        return result;
+    }
+
+    private sealed class AbortException(Diagnostic diagnostic) : Exception(diagnostic.Message)
+    {
+        public Diagnostic Diagnostic { get; } = diagnostic;
+    }
+
+    /// <summary>The state of one publish to one destination.</summary>
+    private sealed class Run
+    {
+        private readonly MirrorEngine _engine;
+        private readonly IMirrorFileSystem _fs;
+        private readonly MirrorOptions _options;
+        private readonly MirrorResult _result;
+        private readonly CancellationTokenSource _stop;
+        private readonly RetryPolicy _retry;
+        private readonly ExcludeFilter _exclude;
+        private readonly string _name;
+        private readonly string _runId = Guid.NewGuid().ToString("N").Substring(0, 8);
+        private readonly object _progressGate = new();
+        private int _tempCounter;
+        private int _filesDone;
+        private long _bytesDone;
+        private readonly DateTime _started;
+        private DateTime _lastProgress;
+        private Diagnostic? _abort;
+
+        public Run(MirrorEngine engine, MirrorOptions options, MirrorResult result, CancellationToken cancellation)
+        {
+            _engine = engine;
+            _fs = engine._fileSystem;
+            _options = options;
+            _result = result;
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            _name = options.DestinationRoot;
+            _exclude = new ExcludeFilter(options.Exclude);
+            _retry = new RetryPolicy(engine._clock, options.RetryWindow, _name, () => _fs.DirectoryExists(options.DestinationRoot), engine._listener, engine._isWindows);
+            _started = _lastProgress = engine._clock.UtcNow;
+        }
+
+        private IMirrorListener Listener => _engine._listener;
+
+        private CancellationToken Token => _stop.Token;
+
+        public void Execute()
+        {
+            if (TargetOwnership.CheckPaths(_options.SourceRoot, _options.DestinationRoot) is { } refused)
+            {
+                throw new AbortException(refused);
+            }
+
+            SourceTree source = ReadSource();
+            bool owned = CheckOwnership();
+            bool locked = !_options.WhatIf && AcquireLock();
+            try
+            {
+                if (!owned && !_options.WhatIf)
+                {
+                    WriteMarker();
+                }
+
+                TreeSnapshot destination = _options.WhatIf && !_fs.DirectoryExists(_options.DestinationRoot)
+                    ? new TreeSnapshot()
+                    : Retry(() => TreeSnapshot.Take(_fs, _options.DestinationRoot, _exclude, TargetOwnership.IsReserved), "reading the target");
+                SweepLeftovers(destination);
+                MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged);
+                _result.Skipped = plan.Unchanged;
+                GuardDeletes(plan);
+                if (_options.WhatIf)
+                {
+                    ReportPlan(plan);
+                    return;
+                }
+
+                ExecutePlan(plan);
+            }
+            finally
+            {
+                _result.Outages = _retry.Outages;
+                if (locked)
+                {
+                    ReleaseLock();
+                }
+            }
+
+            if (_abort is not null)
+            {
+                throw new AbortException(_abort);
+            }
+        }
+
+        private SourceTree ReadSource()
+        {
+            SourceTree source;
+            try
+            {
+                source = SourceTree.Create(_fs, _options.SourceRoot, _options.OverlayRoots, _exclude, _ => false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new AbortException(new Diagnostic(DiagnosticCode.SourceUnreadable,
+                    $"The deployment share '{_options.SourceRoot}' could not be read completely ({e.Message}); nothing was published to {_name}, and nothing deleted."));
+            }
+
+            if (source.Files.Count == 0)
+            {
+                throw new AbortException(new Diagnostic(DiagnosticCode.SourceEmpty,
+                    $"The deployment share '{_options.SourceRoot}' holds no files (not mounted? wrong path?); nothing was published to {_name}, and nothing deleted."));
+            }
+
+            foreach (string link in source.Links)
+            {
+                Listener.Report(new Diagnostic(DiagnosticCode.SourceLinkSkipped,
+                    $"'{link}' in the deployment share is a symbolic link or junction; links are not followed or published."));
+            }
+
+            return source;
+        }
+
+        /// <returns>Whether the destination already carries our marker.</returns>
+        private bool CheckOwnership()
+        {
+            string root = _options.DestinationRoot;
+            Retry(() =>
+            {
+                if (!_fs.DirectoryExists(root))
+                {
+                    // Never create the parents: a missing parent is an unmounted share, not a folder to make.
+                    string? parent = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+                    if (parent is null || !_fs.DirectoryExists(parent))
+                    {
+                        throw new DirectoryNotFoundException($"Could not find a part of the path '{root}'.");
+                    }
+
+                    if (!_options.WhatIf)
+                    {
+                        _fs.CreateDirectory(root);
+                    }
+                }
+
+                return true;
+            }, "opening the target");
+
+            IReadOnlyList<FileSystemEntry> entries = _fs.DirectoryExists(root) ? Retry(() => _fs.Enumerate(root), "reading the target") : [];
+            bool owned = entries.Any(e => string.Equals(e.Name, TargetOwnership.MarkerName, StringComparison.OrdinalIgnoreCase));
+            bool empty = entries.All(e => TargetOwnership.IsReserved(e.Name) || IsTemp(e.Name));
+            if (!owned && !empty && !_options.AdoptExistingTarget)
+            {
+                throw new AbortException(new Diagnostic(DiagnosticCode.TargetNotOwned,
+                    $"{root} is not empty and was not created by MdtShare.Build (no {TargetOwnership.MarkerName}); refusing to mirror into it, since that could delete files. If it is a copy of the share made by other means, publish once with -p:AdoptExistingTarget=true."));
+            }
+
+            return owned;
+        }
+
+        private bool AcquireLock()
+        {
+            string path = Path.Combine(_options.DestinationRoot, TargetOwnership.LockName);
+            byte[] content = TargetOwnership.Bytes(TargetOwnership.LockContent(_engine._clock.UtcNow));
+            return Retry(() =>
+            {
+                if (TryCreate(path, content))
+                {
+                    return true;
+                }
+
+                var holder = TargetOwnership.ParseLock(ReadText(path));
+                string who = TargetOwnership.Describe(holder);
+                if (!_options.BreakLock && !TargetOwnership.IsStale(holder))
+                {
+                    throw new AbortException(new Diagnostic(DiagnosticCode.TargetLocked,
+                        $"{_name} is being published by another publisher ({who}). If that publish crashed, break the lock with -p:MirrorBreakLock=true."));
+                }
+
+                Listener.Report(new Diagnostic(DiagnosticCode.StaleLockBroken,
+                    $"{_name}: removed the publish lock of {who} ({(_options.BreakLock ? "MirrorBreakLock=true" : "its process no longer runs")})."));
+                _fs.DeleteFile(path);
+                return TryCreate(path, content) ? true : throw new AbortException(new Diagnostic(DiagnosticCode.TargetLocked,
+                    $"{_name}: another publisher took the lock while a stale one was being removed."));
+            }, "taking the publish lock");
+        }
+
+        /// <returns>False when the file already exists.</returns>
+        private bool TryCreate(string path, byte[] content)
+        {
+            try
+            {
+                using Stream stream = _fs.CreateNew(path);
+                stream.Write(content, 0, content.Length);
+                return true;
+            }
+            catch (IOException) when (_fs.GetEntry(path) is not null)
+            {
+                return false;
+            }
+        }
+
+        private void ReleaseLock()
+        {
+            try
+            {
+                _retry.Execute(() => _fs.DeleteFile(Path.Combine(_options.DestinationRoot, TargetOwnership.LockName)), "releasing the publish lock", CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Listener.Report(new Diagnostic(DiagnosticCode.FileFailed,
+                    $"{_name}: could not remove the publish lock ({e.Message}); the next publish will report it as held until it is broken with -p:MirrorBreakLock=true."));
+            }
+        }
+
+        private string ReadText(string path)
+        {
+            using Stream stream = _fs.OpenRead(path);
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+
+        private void WriteMarker()
+        {
+            string path = Path.Combine(_options.DestinationRoot, TargetOwnership.MarkerName);
+            byte[] content = TargetOwnership.Bytes(TargetOwnership.MarkerContent(_options.SourceRoot, _engine._clock.UtcNow));
+            Retry(() => TryCreate(path, content), "writing " + TargetOwnership.MarkerName);
+        }
+
+        private void SweepLeftovers(TreeSnapshot destination)
+        {
+            foreach (string temp in destination.LeftoverTempFiles)
+            {
+                Listener.Detail($"{(_options.WhatIf ? "Would remove" : "Removing")} temp file of an interrupted publish: {temp}");
+                if (!_options.WhatIf)
+                {
+                    Retry(() => { _fs.DeleteFile(temp); return true; }, "removing " + temp);
+                }
+            }
+
+            _result.SweptTempFiles = destination.LeftoverTempFiles.Count;
+            if (destination.LeftoverTempFiles.Count > 0)
+            {
+                Listener.Info($"{_name}: removed {destination.LeftoverTempFiles.Count} temp file(s) left by an interrupted publish.");
+            }
+        }
+
+        private bool IsUnchanged(TreeFile source, TreeFile destination)
+        {
+            if (source.Length != destination.Length)
+            {
+                return false;
+            }
+
+            if (_options.Compare == CompareMode.Timestamp)
+            {
+                return (source.LastWriteTimeUtc - destination.LastWriteTimeUtc).Duration() <= _options.TimestampTolerance;
+            }
+
+            return Retry(() => Hash(source.FullPath), "hashing " + source.RelativePath).AsSpan()
+                .SequenceEqual(Retry(() => Hash(destination.FullPath), "hashing " + destination.RelativePath));
+        }
+
+        private byte[] Hash(string path)
+        {
+            using Stream stream = _fs.OpenRead(path);
+            using var sha = SHA256.Create();
+            return sha.ComputeHash(stream);
+        }
+
+        private void GuardDeletes(MirrorPlan plan)
+        {
+            int deletes = plan.FileDeleteCount;
+            double percent = deletes * 100.0 / Math.Max(1, plan.DestinationFileCount);
+            if (deletes > 0 && percent > _options.MaxDeletePercent)
+            {
+                throw new AbortException(new Diagnostic(DiagnosticCode.TooManyDeletions,
+                    $"Publishing to {_name} would delete {deletes} of its {plan.DestinationFileCount} files ({percent:0.#} %), more than MirrorMaxDeletePercent ({_options.MaxDeletePercent:0.#} %). Nothing was changed. Check DeploymentShare; if the deletions are intended, raise MirrorMaxDeletePercent for this publish."));
+            }
+        }
+
+        private void ReportPlan(MirrorPlan plan)
+        {
+            foreach (DeleteItem delete in plan.SwapDeletes)
+            {
+                Listener.Info($"Would delete {delete.RelativePath} (replaced by another kind of entry)");
+            }
+
+            foreach (string folder in plan.DirectoriesToCreate)
+            {
+                Listener.Info($"Would create folder {folder}");
+            }
+
+            foreach (CopyItem copy in plan.Copies)
+            {
+                Listener.Info($"Would {(copy.Reason == CopyReason.New ? "copy" : "update")} {copy.RelativePath} ({copy.Source.Length:N0} bytes)");
+            }
+
+            foreach (DeleteItem delete in plan.Deletes)
+            {
+                Listener.Info($"Would delete {delete.RelativePath}");
+            }
+
+            _result.SetPlanned(plan);
+        }
+
+        private void ExecutePlan(MirrorPlan plan)
+        {
+            long totalBytes = plan.Copies.Sum(c => c.Source.Length);
+            int totalFiles = plan.BulkCopies.Count + plan.MetadataCopies.Count;
+            Step(() =>
+            {
+                foreach (DeleteItem delete in plan.SwapDeletes)
+                {
+                    DeleteOne(delete);
+                }
+
+                foreach (string folder in plan.DirectoriesToCreate)
+                {
+                    Retry(() => { _fs.CreateDirectory(TreeSnapshot.Combine(_options.DestinationRoot, folder)); return true; }, "creating " + folder);
+                }
+            });
+
+            Step(() => CopyAll(plan.BulkCopies, totalFiles, totalBytes));
+            Step(() => CopyAll(plan.MetadataCopies, totalFiles, totalBytes));
+            if (_result.Failed > 0)
+            {
+                Listener.Info($"{_name}: {_result.Failed} file(s) failed to copy, so nothing is deleted in this publish.");
+                return;
+            }
+
+            Step(() =>
+            {
+                foreach (DeleteItem delete in plan.Deletes)
+                {
+                    DeleteOne(delete);
+                }
+            });
+        }
+
+        /// <summary>Runs a phase unless the publish was stopped (cancellation or an exhausted retry window).</summary>
+        private void Step(Action phase)
+        {
+            if (Token.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                phase();
+            }
+            catch (OperationCanceledException) when (Token.IsCancellationRequested)
+            {
+            }
+        }
+
+        private void CopyAll(List<CopyItem> items, int totalFiles, long totalBytes)
+        {
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = Token };
+            Parallel.ForEach(items, parallel, item =>
+            {
+                string temp = Path.Combine(Path.GetDirectoryName(item.DestinationPath)!,
+                    $"{TreeSnapshot.TempPrefix}{_runId}.{Interlocked.Increment(ref _tempCounter)}{TreeSnapshot.TempSuffix}");
+                if (Guarded(() => Retry(() => CopyOnce(item, temp), item.RelativePath), item.RelativePath))
+                {
+                    _result.AddCopied(item);
+                    Listener.Detail($"{(item.Reason == CopyReason.New ? "Copied" : "Updated")} {item.RelativePath} ({item.Source.Length:N0} bytes)");
+                    Progress(Interlocked.Increment(ref _filesDone), Interlocked.Add(ref _bytesDone, item.Source.Length), totalFiles, totalBytes);
+                }
+            });
+        }
+
+        /// <summary>One attempt: never opens the final name for writing; a failure leaves at most a temp file.</summary>
+        private bool CopyOnce(CopyItem item, string temp)
+        {
+            try
+            {
+                using (Stream input = _fs.OpenRead(item.Source.FullPath))
+                using (Stream output = _fs.Create(temp))
+                {
+                    byte[] buffer = new byte[BufferSize];
+                    int read;
+                    while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+                    {
+                        Token.ThrowIfCancellationRequested();
+                        output.Write(buffer, 0, read);
+                    }
+
+                    if (output is FileStream file)
+                    {
+                        file.Flush(flushToDisk: true);
+                    }
+                }
+
+                // After close: SMB drops times set on an open handle.
+                _fs.SetLastWriteTimeUtc(temp, item.Source.LastWriteTimeUtc);
+                if (item.ReplacesReadOnly)
+                {
+                    _fs.ClearReadOnly(item.DestinationPath);
+                }
+
+                _fs.Replace(temp, item.DestinationPath);
+                return true;
+            }
+            catch
+            {
+                TryDelete(temp);
+                throw;
+            }
+        }
+
+        private void DeleteOne(DeleteItem delete)
+        {
+            bool done = Guarded(() => Retry(() =>
+            {
+                switch (delete.Kind)
+                {
+                    case DeleteKind.Directory:
+                        _fs.DeleteDirectory(delete.FullPath);
+                        break;
+                    case DeleteKind.Link:
+                        // A link is removed as a link: what it points to is never touched.
+                        _fs.DeleteFile(delete.FullPath);
+                        break;
+                    default:
+                        if (delete.ReadOnly)
+                        {
+                            _fs.ClearReadOnly(delete.FullPath);
+                        }
+
+                        _fs.DeleteFile(delete.FullPath);
+                        break;
+                }
+
+                return true;
+            }, "deleting " + delete.RelativePath), delete.RelativePath);
+            if (done)
+            {
+                if (delete.Kind != DeleteKind.Directory)
+                {
+                    _result.AddDeleted();
+                }
+
+                Listener.Detail($"Deleted {delete.RelativePath}{(delete.Kind == DeleteKind.Directory ? "/" : string.Empty)}");
+            }
+        }
+
+        /// <summary>Turns a file's failure into its coded error; an exhausted retry window stops the whole publish.</summary>
+        private bool Guarded(Action action, string relativePath)
+        {
+            try
+            {
+                action();
+                return true;
+            }
+            catch (OperationCanceledException) when (Token.IsCancellationRequested)
+            {
+                return false;
+            }
+            catch (RetryWindowExhaustedException e)
+            {
+                lock (_progressGate)
+                {
+                    if (_abort is null)
+                    {
+                        _abort = new Diagnostic(DiagnosticCode.RetryWindowExhausted,
+                            $"{e.Message} Publishing to {_name} stopped; no file is left torn, and the next publish resumes where this one stopped.");
+                        _stop.Cancel();
+                    }
+                }
+
+                return false;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _result.AddFailed();
+                Listener.Report(new Diagnostic(DiagnosticCode.FileFailed, $"{_name}: {relativePath}: {e.Message}"));
+                return false;
+            }
+        }
+
+        private T Retry<T>(Func<T> operation, string what) => _retry.Execute(operation, what, Token);
+
+        private void TryDelete(string path)
+        {
+            try
+            {
+                _fs.DeleteFile(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next publish's sweep.
+            }
+        }
+
+        private void Progress(int files, long bytes, int totalFiles, long totalBytes)
+        {
+            DateTime now = _engine._clock.UtcNow;
+            lock (_progressGate)
+            {
+                if (now - _lastProgress < _options.ProgressInterval)
+                {
+                    return;
+                }
+
+                _lastProgress = now;
+            }
+
+            Listener.Info(ProgressLine.Format(_name, files, totalFiles, bytes, totalBytes, now - _started));
+        }
+
+        private static bool IsTemp(string name) =>
+            name.StartsWith(TreeSnapshot.TempPrefix, StringComparison.Ordinal) && name.EndsWith(TreeSnapshot.TempSuffix, StringComparison.Ordinal);
+    }
+}

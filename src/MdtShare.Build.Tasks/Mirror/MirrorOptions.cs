@@ -1,0 +1,49 @@
+namespace MdtShare.Build.Mirror;
+
+public enum CompareMode
+{
+    /// <summary>Same size and last-write time within the tolerance: unchanged (robocopy's default, with /FFT tolerance).</summary>
+    Timestamp,
+
+    /// <summary>Same size and SHA-256: unchanged. Catches edits that kept size and time.</summary>
+    Content,
+}
+
+public sealed class MirrorOptions(string sourceRoot, string destinationRoot)
+{
+    public string SourceRoot { get; } = sourceRoot;
+
+    /// <summary>Folders whose files replace or add to the source's, in order (later wins).</summary>
+    public IReadOnlyList<string> OverlayRoots { get; init; } = [];
+
+    public string DestinationRoot { get; } = destinationRoot;
+
+    public IReadOnlyList<string> Exclude { get; init; } = ExcludeFilter.Defaults;
+
+    public CompareMode Compare { get; init; } = CompareMode.Timestamp;
+
+    /// <summary>SMB and FAT keep times at 2 s granularity at worst.</summary>
+    public TimeSpan TimestampTolerance { get; init; } = TimeSpan.FromSeconds(2);
+
+    public int Parallelism { get; init; } = DefaultParallelism;
+
+    /// <summary>How long a continuous outage of the target is ridden through before the publish fails.</summary>
+    public TimeSpan RetryWindow { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>The largest share of the destination's files a publish may delete.</summary>
+    public double MaxDeletePercent { get; init; } = 10;
+
+    /// <summary>Take over a non-empty destination that has no ownership marker (e.g. first copied with robocopy).</summary>
+    public bool AdoptExistingTarget { get; init; }
+
+    /// <summary>Remove another publisher's lock (after a crash on another machine).</summary>
+    public bool BreakLock { get; init; }
+
+    /// <summary>Plan and report, change nothing.</summary>
+    public bool WhatIf { get; init; }
+
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Chosen by measurement (docs/performance.md): more writers than cores keep a network target busy.</summary>
+    public const int DefaultParallelism = 4;
+}

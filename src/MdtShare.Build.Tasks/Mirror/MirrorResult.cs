@@ -1,0 +1,70 @@
+using MdtShare.Build.Diagnostics;
+
+namespace MdtShare.Build.Mirror;
+
+/// <summary>What one publish to one destination did. Counters are updated from worker threads.</summary>
+public sealed class MirrorResult
+{
+    private int _copied;
+    private int _updated;
+    private int _deleted;
+    private int _failed;
+    private long _bytes;
+
+    public MirrorResult(string destination) => Destination = destination;
+
+    public string Destination { get; }
+
+    public int Copied => _copied;
+
+    public int Updated => _updated;
+
+    public int Deleted => _deleted;
+
+    public int Skipped { get; internal set; }
+
+    public int Failed => _failed;
+
+    public long BytesCopied => Interlocked.Read(ref _bytes);
+
+    public int Outages { get; internal set; }
+
+    public int SweptTempFiles { get; internal set; }
+
+    public TimeSpan Duration { get; internal set; }
+
+    /// <summary>Set when the publish stopped early (a guard tripped, the retry window ran out, a lock was held).</summary>
+    public Diagnostic? Abort { get; internal set; }
+
+    public bool Succeeded => Abort is null && Failed == 0;
+
+    internal void AddCopied(CopyItem item)
+    {
+        Interlocked.Increment(ref item.Reason == CopyReason.New ? ref _copied : ref _updated);
+        Interlocked.Add(ref _bytes, item.Source.Length);
+    }
+
+    internal void AddDeleted() => Interlocked.Increment(ref _deleted);
+
+    internal void AddFailed() => Interlocked.Increment(ref _failed);
+
+    internal void SetPlanned(MirrorPlan plan)
+    {
+        _copied = plan.Copies.Count(c => c.Reason == CopyReason.New);
+        _updated = plan.Copies.Count(c => c.Reason == CopyReason.Changed);
+        _deleted = plan.FileDeleteCount;
+        _bytes = plan.Copies.Sum(c => c.Source.Length);
+    }
+}
+
+/// <summary>What the mirror tells its host while it runs. Called from worker threads.</summary>
+public interface IMirrorListener
+{
+    void Report(Diagnostic diagnostic);
+
+    /// <summary>One line per file or folder acted on (or, in a dry run, planned).</summary>
+    void Detail(string message);
+
+    /// <summary>Notable events and the throttled progress line.</summary>
+    void Info(string message);
+}

@@ -1,0 +1,78 @@
+namespace MdtShare.Build.Mirror;
+
+public sealed class PhysicalFileSystem : IMirrorFileSystem
+{
+    private const int NoBuffer = 1;
+
+    public static PhysicalFileSystem Instance { get; } = new();
+
+    public IReadOnlyList<FileSystemEntry> Enumerate(string directory) =>
+        new DirectoryInfo(directory).EnumerateFileSystemInfos().Select(ToEntry).ToList();
+
+    public bool DirectoryExists(string path) => Directory.Exists(path);
+
+    public FileSystemEntry? GetEntry(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.Exists)
+        {
+            return ToEntry(info);
+        }
+
+        var directory = new DirectoryInfo(path);
+        return directory.Exists ? ToEntry(directory) : null;
+    }
+
+    public Stream OpenRead(string path) =>
+        new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, NoBuffer, FileOptions.SequentialScan);
+
+    public Stream Create(string path) =>
+        new FileStream(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, NoBuffer);
+
+    public Stream CreateNew(string path) =>
+        new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, NoBuffer);
+
+    public void SetLastWriteTimeUtc(string path, DateTime time) => File.SetLastWriteTimeUtc(path, time);
+
+    public void ClearReadOnly(string path)
+    {
+        FileAttributes attributes = File.GetAttributes(path);
+        if ((attributes & FileAttributes.ReadOnly) != 0)
+        {
+            File.SetAttributes(path, attributes & ~FileAttributes.ReadOnly);
+        }
+    }
+
+    public void Replace(string source, string destination)
+    {
+#if NETFRAMEWORK
+        if (File.Exists(destination))
+        {
+            File.Replace(source, destination, destinationBackupFileName: null, ignoreMetadataErrors: true);
+            return;
+        }
+
+        File.Move(source, destination);
+#else
+        File.Move(source, destination, overwrite: true);
+#endif
+    }
+
+    public void DeleteFile(string path) => File.Delete(path);
+
+    public void DeleteDirectory(string path) => Directory.Delete(path, recursive: false);
+
+    public void CreateDirectory(string path) => Directory.CreateDirectory(path);
+
+    private static FileSystemEntry ToEntry(FileSystemInfo info)
+    {
+        bool link = (info.Attributes & FileAttributes.ReparsePoint) != 0;
+        bool readOnly = (info.Attributes & FileAttributes.ReadOnly) != 0;
+        return info switch
+        {
+            _ when link => new FileSystemEntry(info.Name, EntryKind.Link, 0, DateTime.MinValue, readOnly),
+            FileInfo file => new FileSystemEntry(file.Name, EntryKind.File, file.Length, file.LastWriteTimeUtc, readOnly),
+            _ => new FileSystemEntry(info.Name, EntryKind.Directory, 0, info.LastWriteTimeUtc, readOnly),
+        };
+    }
+}

@@ -1,0 +1,107 @@
+using MdtShare.Build.Diagnostics;
+
+namespace MdtShare.Build.Mirror;
+
+/// <summary>The retry window ran out: the target stayed unreachable (or a file stayed busy) too long.</summary>
+public sealed class RetryWindowExhaustedException(string message, Exception inner) : IOException(message, inner);
+
+/// <summary>
+/// Rides through target outages: an operation failing with an outage-class error waits with backoff and tries
+/// again until it has failed continuously for the retry window. All workers share one outage, so a failover
+/// gives one warning, not one per file; a busy file gets its own warning.
+/// </summary>
+public sealed class RetryPolicy(
+    IClock clock, TimeSpan window, string targetName, Func<bool> targetRootExists, IMirrorListener listener, bool isWindows)
+{
+    private static readonly TimeSpan[] Backoff =
+        [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    private readonly object _gate = new();
+    private DateTime? _outageSince;
+    private volatile bool _inOutage;
+
+    public int Outages { get; private set; }
+
+    public T Execute<T>(Func<T> operation, string what, CancellationToken cancellation)
+    {
+        DateTime? failingSince = null;
+        bool busyReported = false;
+        for (int attempt = 0; ; attempt++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                T result = operation();
+                EndOutage();
+                return result;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                FailureKind kind = FailureClassifier.Classify(e, isWindows, targetRootExists);
+                if (kind == FailureKind.Permanent)
+                {
+                    throw;
+                }
+
+                DateTime now = clock.UtcNow;
+                failingSince ??= now;
+                if (kind == FailureKind.Outage)
+                {
+                    BeginOutage(e, now);
+                }
+                else if (!busyReported)
+                {
+                    busyReported = true;
+                    listener.Report(new Diagnostic(DiagnosticCode.FileBusy,
+                        $"{targetName}: {what} is in use by another process ({e.Message}); retrying for up to {window.TotalSeconds:0} s."));
+                }
+
+                if (now - failingSince.Value >= window)
+                {
+                    throw new RetryWindowExhaustedException(
+                        $"{targetName}: {what} still failing after {window.TotalSeconds:0} s ({e.Message}).", e);
+                }
+
+                clock.Delay(Backoff[Math.Min(attempt, Backoff.Length - 1)], cancellation);
+            }
+        }
+    }
+
+    public void Execute(Action operation, string what, CancellationToken cancellation) =>
+        Execute<object?>(() => { operation(); return null; }, what, cancellation);
+
+    private void BeginOutage(Exception e, DateTime now)
+    {
+        lock (_gate)
+        {
+            if (_outageSince is not null)
+            {
+                return;
+            }
+
+            _outageSince = now;
+            _inOutage = true;
+            Outages++;
+            listener.Report(new Diagnostic(DiagnosticCode.TargetUnreachable,
+                $"{targetName} is unreachable ({e.Message}); waiting for it to come back (a cluster failover?) for up to {window.TotalSeconds:0} s. Finished files are kept."));
+        }
+    }
+
+    private void EndOutage()
+    {
+        if (!_inOutage)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_outageSince is { } since)
+            {
+                listener.Info($"{targetName} is reachable again after {(clock.UtcNow - since).TotalSeconds:0.0} s; resuming.");
+                _outageSince = null;
+                _inOutage = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+namespace MdtShare.Build.Mirror;
+
+/// <summary>
+/// What a destination must hold: the share's files with the overlay folders applied on top (later overlays win).
+/// An overlay file replaces the share's file of the same path whatever its letter case, keeping the share's
+/// spelling, so a case-insensitive target never sees two names for one file.
+/// </summary>
+public sealed class SourceTree
+{
+    private const string ControlFolder = "Control";
+
+    private readonly HashSet<string> _overlayPaths = new(StringComparer.Ordinal);
+
+    private SourceTree(TreeSnapshot share)
+    {
+        Files = share.Files;
+        Directories = share.Directories;
+        Links = share.Links;
+    }
+
+    public Dictionary<string, TreeFile> Files { get; }
+
+    public SortedSet<string> Directories { get; }
+
+    /// <summary>Links found in the share: not published (a link could point anywhere).</summary>
+    public IReadOnlyList<string> Links { get; }
+
+    public long TotalBytes => Files.Values.Sum(f => f.Length);
+
+    public static SourceTree Create(IMirrorFileSystem fileSystem, string shareRoot, IEnumerable<string> overlayRoots,
+        ExcludeFilter exclude, Func<string, bool> isReserved)
+    {
+        var tree = new SourceTree(TreeSnapshot.Take(fileSystem, shareRoot, exclude, isReserved));
+        var byInsensitivePath = tree.Files.Keys.ToDictionary(k => k, k => k, StringComparer.OrdinalIgnoreCase);
+        var directoriesInsensitive = tree.Directories.ToDictionary(d => d, d => d, StringComparer.OrdinalIgnoreCase);
+        foreach (string overlayRoot in overlayRoots.Where(fileSystem.DirectoryExists))
+        {
+            TreeSnapshot overlay = TreeSnapshot.Take(fileSystem, overlayRoot, exclude, isReserved);
+            foreach (TreeFile file in overlay.Files.Values)
+            {
+                string relative = byInsensitivePath.TryGetValue(file.RelativePath, out string? existing) ? existing : Respell(file.RelativePath, directoriesInsensitive);
+                byInsensitivePath[relative] = relative;
+                tree.Files[relative] = file with { RelativePath = relative };
+                tree._overlayPaths.Add(relative);
+                for (int slash = relative.LastIndexOf('/'); slash > 0; slash = relative.LastIndexOf('/', slash - 1))
+                {
+                    string folder = relative.Substring(0, slash);
+                    if (tree.Directories.Add(folder))
+                    {
+                        directoriesInsensitive[folder] = folder;
+                    }
+                }
+            }
+        }
+
+        return tree;
+    }
+
+    /// <summary>Control/ and overlay files are published after the bulk content, so a client never sees new
+    /// metadata that points at content not yet copied.</summary>
+    public bool IsMetadata(string relativePath) =>
+        _overlayPaths.Contains(relativePath)
+        || relativePath.StartsWith(ControlFolder + "/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Spells an overlay path's folders as the share spells them.</summary>
+    private static string Respell(string relativePath, Dictionary<string, string> directories)
+    {
+        int slash = relativePath.LastIndexOf('/');
+        return slash > 0 && directories.TryGetValue(relativePath.Substring(0, slash), out string? folder)
+            ? folder + relativePath.Substring(slash)
+            : relativePath;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using MdtShare.Build.Diagnostics;
+
+namespace MdtShare.Build.Mirror;
+
+/// <summary>
+/// The two files MdtShare keeps at a destination's root: an ownership marker written by the first publish (a
+/// purge is only ever done in a folder we own) and a lock that keeps a second publisher out.
+/// </summary>
+public static class TargetOwnership
+{
+    public const string MarkerName = ".mdtshare-target";
+    public const string LockName = ".mdtshare-publish.lock";
+
+    public static bool IsReserved(string relativePath) =>
+        string.Equals(relativePath, MarkerName, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(relativePath, LockName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Refuses destinations a purge must never run in; null when the pair is fine.</summary>
+    public static Diagnostic? CheckPaths(string source, string destination)
+    {
+        string sourceFull = Normalize(source);
+        string destinationFull = Normalize(destination);
+        StringComparison comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (destinationFull.StartsWith(sourceFull, comparison) || sourceFull.StartsWith(destinationFull, comparison))
+        {
+            return new Diagnostic(DiagnosticCode.TargetOverlapsSource,
+                $"The publish target '{destination}' and the deployment share '{source}' are the same folder or one is inside the other; a mirror between them would copy into or purge the share.");
+        }
+
+        string trimmed = destinationFull.TrimEnd(Path.DirectorySeparatorChar);
+        string? root = Path.GetPathRoot(destinationFull);
+        bool isUncShare = destinationFull.StartsWith(@"\\", StringComparison.Ordinal);
+        if (!isUncShare && root is not null && string.Equals(trimmed, root.TrimEnd(Path.DirectorySeparatorChar), comparison))
+        {
+            return new Diagnostic(DiagnosticCode.TargetIsFileSystemRoot,
+                $"The publish target '{destination}' is the root of a drive or file system; publish into a folder (a UNC share root such as \\\\MDTCLUSTER\\Distribution$ is fine).");
+        }
+
+        return null;
+    }
+
+    public static string LockContent(DateTime startedUtc) => string.Join("\n",
+        "machine=" + Environment.MachineName,
+        "pid=" + Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture),
+        "user=" + Environment.UserName,
+        "started=" + startedUtc.ToString("o", CultureInfo.InvariantCulture)) + "\n";
+
+    public static string MarkerContent(string source, DateTime createdUtc) => string.Join("\n",
+        "This folder is a deployment share published by MdtShare.Build; publishes mirror into it and may delete files.",
+        "source=" + source,
+        "created=" + createdUtc.ToString("o", CultureInfo.InvariantCulture)) + "\n";
+
+    public static Dictionary<string, string> ParseLock(string content) =>
+        content.Split('\n')
+            .Select(line => line.Split(['='], 2))
+            .Where(parts => parts.Length == 2)
+            .GroupBy(parts => parts[0].Trim(), StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A lock whose process is gone from this very machine can be broken safely.</summary>
+    public static bool IsStale(IReadOnlyDictionary<string, string> holder)
+    {
+        if (!holder.TryGetValue("machine", out string? machine) || !string.Equals(machine, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+            || !holder.TryGetValue("pid", out string? pidText) || !int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
+        {
+            return false;
+        }
+
+        try
+        {
+            using Process process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    public static string Describe(IReadOnlyDictionary<string, string> holder) =>
+        string.Join(", ", new[] { "machine", "pid", "user", "started" }
+            .Where(holder.ContainsKey).Select(k => $"{k} {holder[k]}"));
+
+    public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static string Normalize(string path) =>
+        Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
+}

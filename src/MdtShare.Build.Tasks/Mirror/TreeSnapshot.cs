@@ -1,0 +1,85 @@
+namespace MdtShare.Build.Mirror;
+
+/// <summary>A file seen in a tree: where it is, and what it looked like when enumerated.</summary>
+public sealed record TreeFile(string RelativePath, string FullPath, long Length, DateTime LastWriteTimeUtc, bool ReadOnly);
+
+/// <summary>
+/// One recursive, link-safe enumeration of a tree: links are recorded, never followed, so enumeration cannot loop
+/// or leave the tree. Relative paths use '/'. Excluded paths are left out; on a destination the folders holding
+/// excluded content are remembered so they are never purged.
+/// </summary>
+public sealed class TreeSnapshot
+{
+    public const string TempPrefix = ".~mdtshare.";
+    public const string TempSuffix = ".tmp";
+
+    public Dictionary<string, TreeFile> Files { get; } = new(StringComparer.Ordinal);
+
+    public SortedSet<string> Directories { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Links (relative path), which the mirror never follows.</summary>
+    public List<string> Links { get; } = [];
+
+    /// <summary>Folders holding excluded content somewhere below them; a purge keeps them.</summary>
+    public HashSet<string> ProtectedDirectories { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Temp files an interrupted run left behind (full paths).</summary>
+    public List<string> LeftoverTempFiles { get; } = [];
+
+    public static TreeSnapshot Take(IMirrorFileSystem fileSystem, string root, ExcludeFilter exclude, Func<string, bool> isReserved)
+    {
+        var snapshot = new TreeSnapshot();
+        var pending = new Stack<string>();
+        pending.Push(string.Empty);
+        while (pending.Count > 0)
+        {
+            string folder = pending.Pop();
+            foreach (FileSystemEntry entry in fileSystem.Enumerate(Combine(root, folder)))
+            {
+                string relative = folder.Length == 0 ? entry.Name : folder + "/" + entry.Name;
+                if (entry.Kind == EntryKind.File && entry.Name.StartsWith(TempPrefix, StringComparison.Ordinal) && entry.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
+                {
+                    snapshot.LeftoverTempFiles.Add(Combine(root, relative));
+                }
+                else if (isReserved(relative))
+                {
+                }
+                else if (entry.Kind == EntryKind.Directory ? exclude.ExcludesWholeFolder(relative) : exclude.IsExcluded(relative))
+                {
+                    snapshot.Protect(folder);
+                    if (entry.Kind == EntryKind.Directory)
+                    {
+                        snapshot.Protect(relative);
+                    }
+                }
+                else if (entry.Kind == EntryKind.Link)
+                {
+                    snapshot.Links.Add(relative);
+                }
+                else if (entry.Kind == EntryKind.Directory)
+                {
+                    snapshot.Directories.Add(relative);
+                    pending.Push(relative);
+                }
+                else
+                {
+                    snapshot.Files[relative] = new TreeFile(relative, Combine(root, relative), entry.Length, entry.LastWriteTimeUtc, entry.ReadOnly);
+                }
+            }
+        }
+
+        return snapshot;
+    }
+
+    public static string Combine(string root, string relativePath) =>
+        relativePath.Length == 0 ? root : Path.Combine(root, relativePath.Replace('/', Path.DirectorySeparatorChar));
+
+    private void Protect(string folder)
+    {
+        for (string current = folder; current.Length > 0 && ProtectedDirectories.Add(current);)
+        {
+            int slash = current.LastIndexOf('/');
+            current = slash < 0 ? string.Empty : current.Substring(0, slash);
+        }
+    }
+}
