@@ -13,7 +13,7 @@ public class DiagnosticCatalogTests
     public void CodesAreUniqueAndWellFormed()
     {
         Assert.Equal(DiagnosticCode.All.Count, DiagnosticCode.All.Select(c => c.Id).Distinct().Count());
-        Assert.All(DiagnosticCode.All, c => Assert.Matches("^MDTS[19][0-9]{3}$", c.Id));
+        Assert.All(DiagnosticCode.All, c => Assert.Matches("^MDTS[1-9][0-9]{3}$", c.Id));
         var declared = typeof(DiagnosticCode).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.FieldType == typeof(DiagnosticCode)).Select(f => f.GetValue(null));
         Assert.Equal(declared.Count(), DiagnosticCode.All.Count);
