@@ -98,9 +98,11 @@ public sealed class MirrorEngine
 
             SourceTree source = ReadSource();
             bool owned = CheckOwnership();
-            bool locked = !_options.WhatIf && AcquireLock();
+            TargetOwnership.BeginRun(_runId);
+            bool locked = false;
             try
             {
+                locked = !_options.WhatIf && AcquireLock();
                 if (!owned && !_options.WhatIf)
                 {
                     WriteMarker();
@@ -128,6 +130,8 @@ public sealed class MirrorEngine
                 {
                     ReleaseLock();
                 }
+
+                TargetOwnership.EndRun(_runId);
             }
 
             if (_abort is not null)
@@ -203,7 +207,7 @@ public sealed class MirrorEngine
         private bool AcquireLock()
         {
             string path = Path.Combine(_options.DestinationRoot, TargetOwnership.LockName);
-            byte[] content = TargetOwnership.Bytes(TargetOwnership.LockContent(_engine._clock.UtcNow));
+            byte[] content = TargetOwnership.Bytes(TargetOwnership.LockContent(_runId, _engine._clock.UtcNow));
             return Retry(() =>
             {
                 if (TryCreate(path, content))
@@ -244,9 +248,19 @@ public sealed class MirrorEngine
 
         private void ReleaseLock()
         {
+            string path = Path.Combine(_options.DestinationRoot, TargetOwnership.LockName);
             try
             {
-                _retry.Execute(() => _fs.DeleteFile(Path.Combine(_options.DestinationRoot, TargetOwnership.LockName)), "releasing the publish lock", CancellationToken.None);
+                // After an exhausted retry window one attempt is enough: waiting another window helps nobody, and the
+                // lock of a finished run is recognised as stale.
+                if (_abort?.Code == DiagnosticCode.RetryWindowExhausted)
+                {
+                    _fs.DeleteFile(path);
+                }
+                else
+                {
+                    _retry.Execute(() => _fs.DeleteFile(path), "releasing the publish lock", CancellationToken.None);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -24,12 +25,6 @@ public static class TargetOwnership
         string sourceFull = Normalize(source);
         string destinationFull = Normalize(destination);
         StringComparison comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (destinationFull.StartsWith(sourceFull, comparison) || sourceFull.StartsWith(destinationFull, comparison))
-        {
-            return new Diagnostic(DiagnosticCode.TargetOverlapsSource,
-                $"The publish target '{destination}' and the deployment share '{source}' are the same folder or one is inside the other; a mirror between them would copy into or purge the share.");
-        }
-
         string trimmed = destinationFull.TrimEnd(Path.DirectorySeparatorChar);
         string? root = Path.GetPathRoot(destinationFull);
         bool isUncShare = destinationFull.StartsWith(@"\\", StringComparison.Ordinal);
@@ -39,12 +34,27 @@ public static class TargetOwnership
                 $"The publish target '{destination}' is the root of a drive or file system; publish into a folder (a UNC share root such as \\\\MDTCLUSTER\\Distribution$ is fine).");
         }
 
+        if (destinationFull.StartsWith(sourceFull, comparison) || sourceFull.StartsWith(destinationFull, comparison))
+        {
+            return new Diagnostic(DiagnosticCode.TargetOverlapsSource,
+                $"The publish target '{destination}' and the deployment share '{source}' are the same folder or one is inside the other; a mirror between them would copy into or purge the share.");
+        }
+
         return null;
     }
 
-    public static string LockContent(DateTime startedUtc) => string.Join("\n",
+    /// <summary>Publishes running in this process, by run id: a lock of this process that names none of them is
+    /// stale (a release that failed in an outage), which matters for long-lived MSBuild nodes.</summary>
+    private static readonly ConcurrentDictionary<string, bool> ActiveRuns = new(StringComparer.Ordinal);
+
+    public static void BeginRun(string runId) => ActiveRuns[runId] = true;
+
+    public static void EndRun(string runId) => ActiveRuns.TryRemove(runId, out _);
+
+    public static string LockContent(string runId, DateTime startedUtc) => string.Join("\n",
         "machine=" + Environment.MachineName,
-        "pid=" + Process.GetCurrentProcess().Id.ToString(CultureInfo.InvariantCulture),
+        "pid=" + CurrentProcessId.ToString(CultureInfo.InvariantCulture),
+        "run=" + runId,
         "user=" + Environment.UserName,
         "started=" + startedUtc.ToString("o", CultureInfo.InvariantCulture)) + "\n";
 
@@ -69,6 +79,11 @@ public static class TargetOwnership
             return false;
         }
 
+        if (pid == CurrentProcessId)
+        {
+            return !holder.TryGetValue("run", out string? run) || !ActiveRuns.ContainsKey(run);
+        }
+
         try
         {
             using Process process = Process.GetProcessById(pid);
@@ -85,6 +100,14 @@ public static class TargetOwnership
             .Where(holder.ContainsKey).Select(k => $"{k} {holder[k]}"));
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    private static int CurrentProcessId { get; } = GetCurrentProcessId();
+
+    private static int GetCurrentProcessId()
+    {
+        using Process process = Process.GetCurrentProcess();
+        return process.Id;
+    }
 
     private static string Normalize(string path) =>
         Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using MdtShare.Build.Diagnostics;
+using MdtShare.Build.Mirror;
+
+namespace MdtShare.Build.Tests.Support;
+
+/// <summary>A clock whose delays take no real time: an outage of minutes passes instantly.</summary>
+public sealed class FakeClock : IClock
+{
+    private readonly object _gate = new();
+    private DateTime _now = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
+
+    public DateTime UtcNow
+    {
+        get { lock (_gate) { return _now; } }
+    }
+
+    public TimeSpan TotalDelay { get; private set; }
+
+    public void Delay(TimeSpan delay, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            _now += delay;
+            TotalDelay += delay;
+        }
+    }
+}
+
+public sealed class RecordingListener : IMirrorListener
+{
+    public ConcurrentQueue<Diagnostic> Diagnostics { get; } = new();
+
+    public ConcurrentQueue<string> Details { get; } = new();
+
+    public ConcurrentQueue<string> Infos { get; } = new();
+
+    public IEnumerable<string> Codes => Diagnostics.Select(d => d.Code.Id);
+
+    public void Report(Diagnostic diagnostic) => Diagnostics.Enqueue(diagnostic);
+
+    public void Detail(string message) => Details.Enqueue(message);
+
+    public void Info(string message) => Infos.Enqueue(message);
+}
+
+/// <summary>
+/// The real file system with a hook before every operation, for faults the real world cannot produce on demand,
+/// and a log of the operations that changed something.
+/// </summary>
+public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
+{
+    private readonly PhysicalFileSystem _real = PhysicalFileSystem.Instance;
+    private DateTime? _outageEnds;
+    private int _operationsUntilOutage = -1;
+    private TimeSpan _outageLength;
+    private string _outageRoot = string.Empty;
+
+    /// <summary>Called with (operation, path) before each operation; may throw.</summary>
+    public Action<string, string>? Fault { get; set; }
+
+    public ConcurrentQueue<(string Operation, string Path)> Changes { get; } = new();
+
+    /// <summary>After <paramref name="operations"/> more operations, every operation below <paramref name="root"/> (the
+    /// failing-over cluster share) fails with ENOTCONN for <paramref name="length"/> of clock time.</summary>
+    public void OutageAfter(int operations, TimeSpan length, string root)
+    {
+        _operationsUntilOutage = operations;
+        _outageLength = length;
+        _outageRoot = root;
+    }
+
+    public IReadOnlyList<FileSystemEntry> Enumerate(string directory) => Do("Enumerate", directory, () => _real.Enumerate(directory));
+
+    public bool DirectoryExists(string path) => !InOutage(path) && _real.DirectoryExists(path);
+
+    public FileSystemEntry? GetEntry(string path) => Do("GetEntry", path, () => _real.GetEntry(path));
+
+    public Stream OpenRead(string path) => Do("OpenRead", path, () => _real.OpenRead(path));
+
+    public Stream Create(string path) => Change("Create", path, () => _real.Create(path));
+
+    public Stream CreateNew(string path) => Change("CreateNew", path, () => _real.CreateNew(path));
+
+    public void SetLastWriteTimeUtc(string path, DateTime time) => Change("SetTime", path, () => { _real.SetLastWriteTimeUtc(path, time); return 0; });
+
+    public void ClearReadOnly(string path) => Change("ClearReadOnly", path, () => { _real.ClearReadOnly(path); return 0; });
+
+    public void Replace(string source, string destination) => Change("Replace", destination, () => { _real.Replace(source, destination); return 0; });
+
+    public void DeleteFile(string path) => Change("DeleteFile", path, () => { _real.DeleteFile(path); return 0; });
+
+    public void DeleteDirectory(string path) => Change("DeleteDirectory", path, () => { _real.DeleteDirectory(path); return 0; });
+
+    public void CreateDirectory(string path) => Change("CreateDirectory", path, () => { _real.CreateDirectory(path); return 0; });
+
+    private T Change<T>(string operation, string path, Func<T> action)
+    {
+        T result = Do(operation, path, action);
+        Changes.Enqueue((operation, path));
+        return result;
+    }
+
+    private T Do<T>(string operation, string path, Func<T> action)
+    {
+        lock (this)
+        {
+            if (_operationsUntilOutage > 0 && --_operationsUntilOutage == 0)
+            {
+                _outageEnds = clock.UtcNow + _outageLength;
+            }
+        }
+
+        if (InOutage(path))
+        {
+            throw new IOException("Transport endpoint is not connected", 107);
+        }
+
+        Fault?.Invoke(operation, path);
+        return action();
+    }
+
+    private bool InOutage(string path)
+    {
+        lock (this)
+        {
+            return _outageEnds is { } end && clock.UtcNow < end && path.StartsWith(_outageRoot, StringComparison.Ordinal);
+        }
+    }
+}
