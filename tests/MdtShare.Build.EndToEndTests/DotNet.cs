@@ -10,12 +10,15 @@ public sealed record ProcessResult(int ExitCode, string Output)
 
     public IReadOnlyList<string> WarningCodes => Codes("warning");
 
-    /// <summary>Codes of MSBuild's canonical "file(line,col): error CODE: text" lines, each counted once.</summary>
+    /// <summary>
+    /// Codes of MSBuild's canonical "file(line,col): error CODE: text [project]" lines. The console logger repeats
+    /// every diagnostic in its summary (with other prefixes at higher verbosity), so each is counted once.
+    /// </summary>
     private IReadOnlyList<string> Codes(string kind) =>
-        Regex.Matches(Output, $@"^(.*): {kind} (\w+\d+): (.*)$", RegexOptions.Multiline)
-            .Select(m => m.Value.Trim())
+        Regex.Matches(Output, $@"^.*?([^\s>]*): {kind} (\w+\d+): (.*?)(?: \[[^\]]*\])?\r?$", RegexOptions.Multiline)
+            .Select(m => (Location: m.Groups[1].Value, Code: m.Groups[2].Value, Text: m.Groups[3].Value))
             .Distinct()
-            .Select(line => Regex.Match(line, $@": {kind} (\w+\d+):").Groups[1].Value)
+            .Select(d => d.Code)
             .ToList();
 
     public override string ToString() => $"exit code {ExitCode}\n{Output}";

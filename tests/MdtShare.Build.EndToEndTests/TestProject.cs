@@ -53,7 +53,7 @@ public sealed class TestProject : IDisposable
 
     /// <summary>dotnet build as a CI agent runs it: classic console logger, minimal verbosity, no build servers.</summary>
     public ProcessResult Build(params string[] arguments) =>
-        Dotnet(["build", .. arguments, "-tl:off", "-v:m", "-nodeReuse:false", "--disable-build-servers"]);
+        Dotnet(["build", "-tl:off", "-v:m", "-nodeReuse:false", "--disable-build-servers", .. arguments]);
 
     public ProcessResult Dotnet(params string[] arguments)
     {

@@ -1,0 +1,104 @@
+using MdtShare.Build.Mirror;
+
+namespace MdtShare.Build.Tests.Mirror;
+
+/// <summary>Decisions whose inputs this machine cannot produce for real (Windows error codes, a failover).</summary>
+public class DecisionTests
+{
+    private static IOException Win32(int code) => new("x", unchecked((int)0x80070000) | code);
+
+    [Theory]
+    [InlineData(53, FailureKind.Outage)]
+    [InlineData(59, FailureKind.Outage)]
+    [InlineData(64, FailureKind.Outage)]
+    [InlineData(67, FailureKind.Outage)]
+    [InlineData(121, FailureKind.Outage)]
+    [InlineData(1231, FailureKind.Outage)]
+    [InlineData(32, FailureKind.Busy)]
+    [InlineData(33, FailureKind.Busy)]
+    [InlineData(112, FailureKind.Permanent)]
+    [InlineData(123, FailureKind.Permanent)]
+    [InlineData(206, FailureKind.Permanent)]
+    public void WindowsErrorCodes(int code, FailureKind expected) =>
+        Assert.Equal(expected, FailureClassifier.Classify(Win32(code), isWindows: true, () => true));
+
+    [Theory]
+    [InlineData(107, FailureKind.Outage)]
+    [InlineData(116, FailureKind.Outage)]
+    [InlineData(5, FailureKind.Outage)]
+    [InlineData(112, FailureKind.Outage)]
+    [InlineData(110, FailureKind.Outage)]
+    [InlineData(103, FailureKind.Outage)]
+    [InlineData(16, FailureKind.Busy)]
+    [InlineData(28, FailureKind.Permanent)]
+    [InlineData(36, FailureKind.Permanent)]
+    [InlineData(30, FailureKind.Permanent)]
+    public void PosixErrnos(int errno, FailureKind expected) =>
+        Assert.Equal(expected, FailureClassifier.Classify(new IOException("x", errno), isWindows: false, () => true));
+
+    [Fact]
+    public void AccessDeniedAndLongPathsArePermanent()
+    {
+        Assert.Equal(FailureKind.Permanent, FailureClassifier.Classify(new UnauthorizedAccessException(), true, () => true));
+        Assert.Equal(FailureKind.Permanent, FailureClassifier.Classify(new PathTooLongException(), false, () => true));
+    }
+
+    [Fact]
+    public void AMissingPathIsAnOutageOnlyWhenTheTargetRootVanished()
+    {
+        Assert.Equal(FailureKind.Outage, FailureClassifier.Classify(new DirectoryNotFoundException(), false, () => false));
+        Assert.Equal(FailureKind.Permanent, FailureClassifier.Classify(new DirectoryNotFoundException(), false, () => true));
+        Assert.Equal(FailureKind.Outage, FailureClassifier.Classify(new FileNotFoundException(), true, () => throw new IOException("gone", 107)));
+    }
+
+    [Theory]
+    [InlineData("Logs/client/BDD.log", true)]
+    [InlineData("logs/x", true)]
+    [InlineData("Captures/ref.wim", true)]
+    [InlineData("Backup/Automatic/Settings.001.xml", true)]
+    [InlineData("Audit.log", true)]
+    [InlineData("Control/Audit.log", false)]
+    [InlineData("Scripts/Logs/x", false)]
+    [InlineData("LogsArchive/x", false)]
+    [InlineData("Control/Bootstrap.ini", false)]
+    public void DefaultExcludes(string path, bool excluded) =>
+        Assert.Equal(excluded, new ExcludeFilter(ExcludeFilter.Defaults).IsExcluded(path));
+
+    [Theory]
+    [InlineData("**/*.tmp", "a/b/c.tmp", true)]
+    [InlineData("**/*.tmp", "c.tmp", true)]
+    [InlineData("Out-of-Box Drivers/**/Test*", "Out-of-Box Drivers/Dell/net/TestDriver/x.inf", true)]
+    [InlineData(@"Applications\Old", "Applications/Old/setup.exe", true)]
+    [InlineData("Applications/Old", "Applications/Older/setup.exe", false)]
+    [InlineData("Tools/?86", "Tools/x86/a", true)]
+    [InlineData("Tools/?86", "Tools/ax86/a", false)]
+    [InlineData("*.iso", "Boot/LiteTouchPE_x64.iso", false)]
+    [InlineData("Boot/*.iso", "Boot/LiteTouchPE_x64.iso", true)]
+    public void UserPatterns(string pattern, string path, bool excluded) =>
+        Assert.Equal(excluded, new ExcludeFilter([pattern]).IsExcluded(path));
+
+    [Fact]
+    public void WholeFolderExclusionIsKnownBeforeEnumerating()
+    {
+        var filter = new ExcludeFilter(ExcludeFilter.Defaults);
+        Assert.True(filter.ExcludesWholeFolder("Logs"));
+        Assert.False(filter.ExcludesWholeFolder("Control"));
+        Assert.True(new ExcludeFilter(["**/obj/**"]).ExcludesWholeFolder("a/obj"));
+    }
+
+    [Fact]
+    public void ProgressLineGivesFilesBytesRateAndTimeLeft()
+    {
+        string line = ProgressLine.Format("/mnt/cluster", 1234, 5678, 3L << 30, 12L << 30, TimeSpan.FromSeconds(30));
+        Assert.Equal("/mnt/cluster: 1,234/5,678 files, 3.00 GB/12.00 GB, 102.4 MB/s, about 1m30s left", line);
+    }
+
+    [Fact]
+    public void UncShareRootIsAllowed_AFolderInsideTheSourceIsNot()
+    {
+        Assert.Null(TargetOwnership.CheckPaths("/srv/share", "/mnt/cluster/Distribution$"));
+        Assert.Equal("MDTS2001", TargetOwnership.CheckPaths("/srv/share", "/srv/share/sub")?.Code.Id);
+        Assert.Equal("MDTS2001", TargetOwnership.CheckPaths("/srv/share/", "/srv/share")?.Code.Id);
+        Assert.Null(TargetOwnership.CheckPaths("/srv/share", "/srv/share2"));
+    }
+}
