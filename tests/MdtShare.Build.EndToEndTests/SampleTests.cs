@@ -34,14 +34,19 @@ public sealed class SampleTests(PackageFixture package)
     [Fact]
     public void ReadmeSampleCommandWorksWithoutAManualPackStep()
     {
-        string overlay = Path.Combine(SampleFolder, "bin", "overlay", "Control", "Bootstrap.ini");
-        File.Delete(overlay);
+        string published = Path.Combine(package.RepositoryRoot, "samples", "cluster-share");
+        if (Directory.Exists(published))
+        {
+            Directory.Delete(published, recursive: true);
+        }
 
         ProcessResult result = DotNet.Run(package.RepositoryRoot, new Dictionary<string, string?>(),
             "build", "samples/run-sample.proj", "-nologo", "-tl:off", "-v:m");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains(@"DeployRoot=\\MDTCLUSTER\Distribution$", File.ReadAllText(overlay));
+        Assert.Contains(@"DeployRoot=\\MDTCLUSTER\Distribution$", File.ReadAllText(Path.Combine(published, "Control", "Bootstrap.ini")));
+        Assert.True(File.Exists(Path.Combine(published, "Out-of-Box Drivers", "Dell", "Latitude 7440", "Intel-Net_28.2_0a1b2c3d", "e1d68x64.inf")));
+        Assert.False(Directory.Exists(Path.Combine(published, "Logs")));
     }
 
     private static void CopyDirectory(string from, string to, string[] skip)

@@ -61,6 +61,7 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode SourceLinkSkipped = new("MDTS2012", Severity.Warning);
     public static readonly DiagnosticCode FileBusy = new("MDTS2013", Severity.Warning);
     public static readonly DiagnosticCode MirrorOptionInvalid = new("MDTS2014", Severity.Error);
+    public static readonly DiagnosticCode TargetUnreadable = new("MDTS2015", Severity.Error);
 
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
@@ -74,7 +75,7 @@ public sealed class DiagnosticCode
         ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed,
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
-        SourceLinkSkipped, FileBusy, MirrorOptionInvalid,
+        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable,
         InternalError,
     ];
 }

@@ -96,21 +96,32 @@ public sealed class MirrorEngine
                 throw new AbortException(refused);
             }
 
-            SourceTree source = ReadSource();
             bool owned = CheckOwnership();
             TargetOwnership.BeginRun(_runId);
             bool locked = false;
             try
             {
                 locked = !_options.WhatIf && AcquireLock();
+
+                // The two trees are read at once: on a no-op publish that is nearly all the work.
+                Task<SourceTree> reading = Task.Run(ReadSource);
+                TreeSnapshot destination;
+                try
+                {
+                    destination = ReadDestination();
+                }
+                finally
+                {
+                    // Never leave the reader running (and reporting) after the publish returned.
+                    ((IAsyncResult)reading).AsyncWaitHandle.WaitOne();
+                }
+
+                SourceTree source = reading.GetAwaiter().GetResult();
                 if (!owned && !_options.WhatIf)
                 {
                     WriteMarker();
                 }
 
-                TreeSnapshot destination = _options.WhatIf && !_fs.DirectoryExists(_options.DestinationRoot)
-                    ? new TreeSnapshot()
-                    : Retry(() => TreeSnapshot.Take(_fs, _options.DestinationRoot, _exclude, TargetOwnership.IsReserved), "reading the target");
                 SweepLeftovers(destination);
                 MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged);
                 _result.Skipped = plan.Unchanged;
@@ -166,6 +177,24 @@ public sealed class MirrorEngine
             }
 
             return source;
+        }
+
+        private TreeSnapshot ReadDestination()
+        {
+            if (_options.WhatIf && !_fs.DirectoryExists(_options.DestinationRoot))
+            {
+                return new TreeSnapshot();
+            }
+
+            try
+            {
+                return Retry(() => TreeSnapshot.Take(_fs, _options.DestinationRoot, _exclude, TargetOwnership.IsReserved), "reading the target");
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException and not RetryWindowExhaustedException)
+            {
+                throw new AbortException(new Diagnostic(DiagnosticCode.TargetUnreadable,
+                    $"{_name} could not be read completely ({e.Message}); without knowing what it holds nothing is published there, and nothing deleted."));
+            }
         }
 
         /// <returns>Whether the destination already carries our marker.</returns>

@@ -20,6 +20,9 @@ public sealed class RetryPolicy(
     private DateTime? _outageSince;
     private volatile bool _inOutage;
 
+    // Bumped when an outage begins: only an operation started after that can prove the target is back.
+    private int _generation;
+
     public int Outages { get; private set; }
 
     public T Execute<T>(Func<T> operation, string what, CancellationToken cancellation)
@@ -29,10 +32,11 @@ public sealed class RetryPolicy(
         for (int attempt = 0; ; attempt++)
         {
             cancellation.ThrowIfCancellationRequested();
+            int generation = Volatile.Read(ref _generation);
             try
             {
                 T result = operation();
-                EndOutage();
+                EndOutage(generation);
                 return result;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -81,13 +85,14 @@ public sealed class RetryPolicy(
 
             _outageSince = now;
             _inOutage = true;
+            _generation++;
             Outages++;
             listener.Report(new Diagnostic(DiagnosticCode.TargetUnreachable,
                 $"{targetName} is unreachable ({e.Message}); waiting for it to come back (a cluster failover?) for up to {window.TotalSeconds:0} s. Finished files are kept."));
         }
     }
 
-    private void EndOutage()
+    private void EndOutage(int generation)
     {
         if (!_inOutage)
         {
@@ -96,7 +101,7 @@ public sealed class RetryPolicy(
 
         lock (_gate)
         {
-            if (_outageSince is { } since)
+            if (_outageSince is { } since && generation == _generation)
             {
                 listener.Info($"{targetName} is reachable again after {(clock.UtcNow - since).TotalSeconds:0.0} s; resuming.");
                 _outageSince = null;

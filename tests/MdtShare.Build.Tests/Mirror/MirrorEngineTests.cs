@@ -68,6 +68,10 @@ public sealed class MirrorEngineTests : IDisposable
         Trees.Read(Target, Reserved).Where(f => !Path.GetFileName(f.Key).StartsWith(TreeSnapshot.TempPrefix, StringComparison.Ordinal)).ToDictionary(),
         StringComparer.Ordinal);
 
+    /// <summary>What a publish changed besides taking and releasing its lock.</summary>
+    private IEnumerable<(string Operation, string Path)> ContentChanges() =>
+        _fs.Changes.Where(c => Path.GetFileName(c.Path) != TargetOwnership.LockName);
+
     private void AssertNoTempFiles() =>
         Assert.Empty(Directory.EnumerateFiles(_temp.Path, TreeSnapshot.TempPrefix + "*", SearchOption.AllDirectories));
 
@@ -105,7 +109,7 @@ public sealed class MirrorEngineTests : IDisposable
         MirrorResult second = Publish();
 
         Assert.Equal((0, 0, 0, 10), (second.Copied, second.Updated, second.Deleted, second.Skipped));
-        Assert.Equal(["CreateNew", "DeleteFile"], _fs.Changes.Select(c => c.Operation));
+        Assert.Empty(ContentChanges());
     }
 
     [Fact]
@@ -246,7 +250,8 @@ public sealed class MirrorEngineTests : IDisposable
         MirrorResult result = Publish(o => With(o, maxDeletePercent: 100));
 
         Assert.Equal("MDTS2004", result.Abort?.Code.Id);
-        Assert.Empty(_fs.Changes);
+        Assert.Empty(ContentChanges());
+        Assert.False(File.Exists(Path.Combine(Target, TargetOwnership.LockName)));
         Assert.Equal(10, Published().Count);
     }
 
@@ -257,7 +262,7 @@ public sealed class MirrorEngineTests : IDisposable
         _fs.Changes.Clear();
         _fs.Fault = (op, path) =>
         {
-            if (op == "Enumerate" && path.EndsWith("Out-of-Box Drivers", StringComparison.Ordinal))
+            if (op == "Enumerate" && path == Path.Combine(Source, "Out-of-Box Drivers"))
             {
                 throw new UnauthorizedAccessException("Access to the path is denied.");
             }
@@ -266,7 +271,27 @@ public sealed class MirrorEngineTests : IDisposable
         MirrorResult result = Publish(o => With(o, maxDeletePercent: 100));
 
         Assert.Equal("MDTS2005", result.Abort?.Code.Id);
-        Assert.Empty(_fs.Changes);
+        Assert.Empty(ContentChanges());
+    }
+
+    [Fact]
+    public void UnreadableTargetFolderAbortsBeforeAnyChange()
+    {
+        Publish();
+        _fs.Changes.Clear();
+        _fs.Fault = (op, path) =>
+        {
+            if (op == "Enumerate" && path == Path.Combine(Target, "Scripts"))
+            {
+                throw new UnauthorizedAccessException("Access to the path is denied.");
+            }
+        };
+
+        MirrorResult result = Publish(o => With(o, maxDeletePercent: 100));
+
+        Assert.Equal("MDTS2015", result.Abort?.Code.Id);
+        Assert.Empty(ContentChanges());
+        Assert.False(File.Exists(Path.Combine(Target, TargetOwnership.LockName)));
     }
 
     [Fact]
@@ -285,7 +310,7 @@ public sealed class MirrorEngineTests : IDisposable
 
         Assert.Equal("MDTS2006", result.Abort?.Code.Id);
         Assert.Contains("2 of its 10 files", result.Abort!.Message);
-        Assert.Equal(["CreateNew", "DeleteFile"], _fs.Changes.Select(c => c.Operation));
+        Assert.Empty(ContentChanges());
         Assert.Equal(2, Trees.Read(Path.Combine(Target, "Out-of-Box Drivers")).Count);
     }
 
