@@ -71,6 +71,12 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
         }
 
         CompareMode compare = ParseOptions(out double maxDeletePercent);
+        foreach (string unc in Targets.Select(t => t.ItemSpec).Where(IsUncOnThisSystem))
+        {
+            Report(new Diagnostic(DiagnosticCode.MirrorOptionInvalid,
+                $"PublishTarget '{unc}' is a UNC path, which only a Windows agent can open. On Linux, mount the share (e.g. mount -t cifs) and publish to the mount point."));
+        }
+
         if (Log.HasLoggedErrors)
         {
             return;
@@ -105,6 +111,10 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
             Summarize(result);
         }
     }
+
+    /// <summary>A UNC path (MSBuild on Unix may have turned its backslashes into slashes) on a system without UNC paths.</summary>
+    private static bool IsUncOnThisSystem(string path) =>
+        Path.DirectorySeparatorChar == '/' && (path.StartsWith(@"\\", StringComparison.Ordinal) || path.StartsWith("//", StringComparison.Ordinal));
 
     private CompareMode ParseOptions(out double maxDeletePercent)
     {

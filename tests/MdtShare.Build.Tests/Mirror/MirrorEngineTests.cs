@@ -447,6 +447,7 @@ public sealed class MirrorEngineTests : IDisposable
         Assert.Equal(1, result.Outages);
         Assert.Equal(["MDTS2009"], _listener.Codes);
         Assert.Contains(_listener.Infos, i => i.Contains("reachable again after"));
+        Assert.Contains(_listener.Infos, i => i.StartsWith(Target + ": ", StringComparison.Ordinal) && i.Contains(" files, ") && i.EndsWith(" left", StringComparison.Ordinal));
         Assert.Equal(Expected(), Published());
         var replaced = _fs.Changes.Where(c => c.Operation == "Replace").GroupBy(c => c.Path);
         Assert.All(replaced, g => Assert.Single(g));

@@ -67,6 +67,17 @@ public sealed class MirrorDeploymentShareTests : IDisposable
         Assert.Equal("site B", File.ReadAllText(_temp.Combine("siteB", "Control", "Bootstrap.ini")));
     }
 
+    [Theory]
+    [InlineData(@"\\MDTCLUSTER\Distribution$")]
+    [InlineData("//MDTCLUSTER/Distribution$")]
+    public void UncTargetOnLinuxIsAnErrorNotALocalFolder(string target)
+    {
+        Assert.False(NewTask(target).Execute());
+
+        Assert.Equal(["MDTS2014"], _engine.ErrorCodes);
+        Assert.Equal(["bin", "share"], Directory.GetDirectories(_temp.Path).Select(Path.GetFileName).Order());
+    }
+
     [Fact]
     public void NoTargetIsAnError()
     {
