@@ -63,6 +63,18 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode MirrorOptionInvalid = new("MDTS2014", Severity.Error);
     public static readonly DiagnosticCode TargetUnreadable = new("MDTS2015", Severity.Error);
 
+    // 3xxx: the share manifest and verification.
+    public static readonly DiagnosticCode NameInvalidOnWindows = new("MDTS3001", Severity.Error);
+    public static readonly DiagnosticCode CaseCollision = new("MDTS3002", Severity.Error);
+    public static readonly DiagnosticCode ManifestInvalid = new("MDTS3003", Severity.Error);
+    public static readonly DiagnosticCode ManifestNotFound = new("MDTS3004", Severity.Error);
+    public static readonly DiagnosticCode VerifyMissing = new("MDTS3005", Severity.Error);
+    public static readonly DiagnosticCode VerifyExtra = new("MDTS3006", Severity.Error);
+    public static readonly DiagnosticCode VerifySizeMismatch = new("MDTS3007", Severity.Error);
+    public static readonly DiagnosticCode VerifyHashMismatch = new("MDTS3008", Severity.Error);
+    public static readonly DiagnosticCode VerifyUnreadable = new("MDTS3009", Severity.Error);
+    public static readonly DiagnosticCode VerifyTargetMissing = new("MDTS3010", Severity.Error);
+
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
 
@@ -76,6 +88,8 @@ public sealed class DiagnosticCode
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
         SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable,
+        NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
+        VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         InternalError,
     ];
 }
