@@ -62,6 +62,10 @@ public sealed class SourceTree
         _overlayPaths.Contains(relativePath)
         || relativePath.StartsWith(ControlFolder + "/", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>A hash-cache key: the share's files by relative path; overlay files, which differ per target, by
+    /// their own full path.</summary>
+    public string CacheKey(TreeFile file) => _overlayPaths.Contains(file.RelativePath) ? "overlay:" + file.FullPath : file.RelativePath;
+
     /// <summary>Spells an overlay path's folders as the share spells them.</summary>
     private static string Respell(string relativePath, Dictionary<string, string> directories)
     {

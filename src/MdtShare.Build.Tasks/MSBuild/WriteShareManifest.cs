@@ -1,0 +1,86 @@
+using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
+using MdtShare.Build.Manifest;
+using MdtShare.Build.Mirror;
+using Microsoft.Build.Framework;
+
+namespace MdtShare.Build.Tasks;
+
+/// <summary>
+/// Writes the SHA-256 manifest of what the published share will hold, after checking that every name can live on a
+/// Windows share. Unchanged files' hashes come from a cache, so a rebuild with nothing changed hashes nothing.
+/// </summary>
+[MSBuildMultiThreadableTask]
+public sealed class WriteShareManifest : MdtShareTask, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    [Required]
+    public string DeploymentShare { get; set; } = string.Empty;
+
+    /// <summary>The manifests to write. Metadata OverlayDirectories: the overlay folders, ';'-separated, in the
+    /// order the publish applies them (later wins). One cache serves them all.</summary>
+    [Required]
+    public ITaskItem[] Manifests { get; set; } = [];
+
+    /// <summary>MirrorExclude items, on top of the default exclusions.</summary>
+    public ITaskItem[] Exclude { get; set; } = [];
+
+    [Required]
+    public string CacheFile { get; set; } = string.Empty;
+
+    /// <summary>Files hashed at once; 0 = one per processor.</summary>
+    public int Parallelism { get; set; }
+
+    public void Cancel() => _cancel.Cancel();
+
+    protected override void ExecuteCore()
+    {
+        string share = ResolvePath(DeploymentShare);
+        var exclude = new ExcludeFilter(ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)));
+        string cacheFile = ResolvePath(CacheFile);
+        HashCache cache = HashCache.Load(cacheFile);
+        if (cache.WasRebuilt)
+        {
+            Log.LogMessage(MessageImportance.Normal, $"The hash cache {cacheFile} was damaged or truncated; it is ignored and rebuilt.");
+        }
+
+        var cacheKeys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (ITaskItem manifestItem in Manifests)
+        {
+            var overlays = manifestItem.GetMetadata("OverlayDirectories").Split(';').Select(o => o.Trim()).Where(o => o.Length > 0).Select(ResolvePath);
+            SourceTree tree = SourceTree.Create(PhysicalFileSystem.Instance, share, overlays, exclude, _ => false);
+            var invalid = WindowsNames.Check(tree.Files.Keys, share).ToList();
+            Report(invalid);
+            if (invalid.Count > 0 || !Write(tree, cache, ResolvePath(manifestItem.ItemSpec)))
+            {
+                return;
+            }
+
+            cacheKeys.UnionWith(tree.Files.Values.Select(tree.CacheKey));
+        }
+
+        AtomicFile.WriteIfChanged(cacheFile, cache.ToBytes(cacheKeys));
+    }
+
+    /// <returns>False when cancelled.</returns>
+    private bool Write(SourceTree tree, HashCache cache, string manifestFile)
+    {
+        ManifestBuild build;
+        try
+        {
+            build = ManifestBuilder.Build(tree, cache, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+
+        bool written = AtomicFile.WriteIfChanged(manifestFile, build.Manifest.ToBytes());
+        Log.LogMessage(MessageImportance.High,
+            $"Manifest: {build.Manifest.Entries.Count:N0} files, {ProgressLine.Size(build.Manifest.TotalBytes)} " +
+            $"(hashed {build.HashedFiles:N0} files, {ProgressLine.Size(build.HashedBytes)}; {build.CachedFiles:N0} from the cache) -> {manifestFile}" +
+            (written ? string.Empty : " (unchanged)"));
+        return true;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+
+namespace MdtShare.Build.Manifest;
+
+/// <summary>SHA-256 with the platform's implementation (OpenSSL on Linux, CNG on Windows) and large sequential reads.</summary>
+public static class FileHasher
+{
+    private const int BufferSize = 1024 * 1024;
+
+    public static string Hash(string path, CancellationToken cancellation)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.SequentialScan);
+        return Hash(stream, cancellation);
+    }
+
+    public static string Hash(Stream stream, CancellationToken cancellation)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = new byte[BufferSize];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            sha.AppendData(buffer, 0, read);
+        }
+
+        return ToHex(sha.GetHashAndReset());
+    }
+
+    public static string ToHex(byte[] hash)
+    {
+        var chars = new char[hash.Length * 2];
+        for (int i = 0; i < hash.Length; i++)
+        {
+            chars[2 * i] = "0123456789abcdef"[hash[i] >> 4];
+            chars[(2 * i) + 1] = "0123456789abcdef"[hash[i] & 0xF];
+        }
+
+        return new string(chars);
+    }
+}
