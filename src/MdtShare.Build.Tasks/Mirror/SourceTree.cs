@@ -31,8 +31,9 @@ public sealed class SourceTree
         ExcludeFilter exclude, Func<string, bool> isReserved)
     {
         var tree = new SourceTree(TreeSnapshot.Take(fileSystem, shareRoot, exclude, isReserved));
-        var byInsensitivePath = tree.Files.Keys.ToDictionary(k => k, k => k, StringComparer.OrdinalIgnoreCase);
-        var directoriesInsensitive = tree.Directories.ToDictionary(d => d, d => d, StringComparer.OrdinalIgnoreCase);
+        // Paths that differ only in case (possible on Linux) keep their first spelling here; the manifest reports them.
+        var byInsensitivePath = FirstSpellings(tree.Files.Keys);
+        var directoriesInsensitive = FirstSpellings(tree.Directories);
         foreach (string overlayRoot in overlayRoots.Where(fileSystem.DirectoryExists))
         {
             TreeSnapshot overlay = TreeSnapshot.Take(fileSystem, overlayRoot, exclude, isReserved);
@@ -65,6 +66,20 @@ public sealed class SourceTree
     /// <summary>A hash-cache key: the share's files by relative path; overlay files, which differ per target, by
     /// their own full path.</summary>
     public string CacheKey(TreeFile file) => _overlayPaths.Contains(file.RelativePath) ? "overlay:" + file.FullPath : file.RelativePath;
+
+    private static Dictionary<string, string> FirstSpellings(IEnumerable<string> paths)
+    {
+        var spellings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string path in paths.OrderBy(p => p, StringComparer.Ordinal))
+        {
+            if (!spellings.ContainsKey(path))
+            {
+                spellings[path] = path;
+            }
+        }
+
+        return spellings;
+    }
 
     /// <summary>Spells an overlay path's folders as the share spells them.</summary>
     private static string Respell(string relativePath, Dictionary<string, string> directories)

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace MdtShare.Build.EndToEndTests;
+
+[Collection(PackageCollection.Name)]
+public sealed class VerifyTests(PackageFixture package) : IDisposable
+{
+    private readonly TestProject _project = new(package);
+
+    public void Dispose() => _project.Dispose();
+
+    private void WriteShareAndProject()
+    {
+        _project.Write("share/Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\MDT01\\DeploymentShare$\r\n");
+        _project.Write("share/Scripts/LiteTouch.wsf", "<job/>");
+        _project.Write("share/Boot/LiteTouchPE_x64.wim", new string('w', 70_000));
+        _project.Write("share/Out-of-Box Drivers/Dell 7440/net driver/e1d.inf", "[Version]");
+        _project.Write("share/Logs/server.log", "not published");
+        _project.WriteSdkProject("""
+              <PropertyGroup>
+                <DeploymentShare>share</DeploymentShare>
+                <DeployRoot>\\MDTCLUSTER\Distribution$</DeployRoot>
+              </PropertyGroup>
+              <ItemGroup>
+                <PublishTarget Include="cluster" />
+              </ItemGroup>
+            """);
+    }
+
+    [Fact]
+    public void BuildWritesTheManifest_ARebuildHashesNothing()
+    {
+        WriteShareAndProject();
+
+        ProcessResult first = _project.Build("deploymentshare.proj");
+        ProcessResult second = _project.Build("deploymentshare.proj");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("Manifest: 4 files", first.Output);
+        Assert.Contains("(hashed 0 files, 0 B; 4 from the cache)", second.Output);
+        string manifest = _project.Read("bin/DeploymentShare.sha256");
+        Assert.Contains("  Control/Bootstrap.ini\n", manifest);
+        Assert.DoesNotContain("Logs/", manifest);
+    }
+
+    [Fact]
+    public void PublishThenVerifyPasses_Sha256sumAgrees_ATamperedTargetFailsWithItsCode()
+    {
+        WriteShareAndProject();
+        Assert.Equal(0, _project.Build("deploymentshare.proj", "-t:Publish").ExitCode);
+
+        ProcessResult verified = _project.Build("deploymentshare.proj", "-t:Verify");
+
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Contains("Verify ", verified.Output);
+        Assert.Contains(": OK, 4 files match", verified.Output);
+        Assert.Equal(0, Sha256sum(_project.PathOf("cluster"), _project.PathOf("bin/DeploymentShare.sha256")));
+
+        string wim = _project.PathOf("cluster/Boot/LiteTouchPE_x64.wim");
+        DateTime time = File.GetLastWriteTimeUtc(wim);
+        File.WriteAllText(wim, new string('x', 70_000));
+        File.SetLastWriteTimeUtc(wim, time);
+
+        ProcessResult drift = _project.Build("deploymentshare.proj", "-t:Verify");
+
+        Assert.NotEqual(0, drift.ExitCode);
+        Assert.Equal(["MDTS3008"], drift.ErrorCodes);
+        Assert.Contains("Boot/LiteTouchPE_x64.wim", drift.Output);
+        Assert.True(File.Exists(_project.PathOf("bin/verify/verify-cluster.json")));
+    }
+
+    private static int Sha256sum(string directory, string manifest)
+    {
+        using Process process = Process.Start(new ProcessStartInfo("sha256sum", ["-c", "--strict", "--quiet", manifest]) { WorkingDirectory = directory })!;
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using MdtShare.Build.Manifest;
+using MdtShare.Build.Mirror;
+using MdtShare.Build.Tests.Support;
+
+namespace MdtShare.Build.Tests.Manifest;
+
+public sealed class ManifestAndVerifyTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly ExcludeFilter _exclude = new(ExcludeFilter.Defaults);
+
+    public ManifestAndVerifyTests()
+    {
+        Trees.Write(Share,
+            ("Control/Bootstrap.ini", "[Settings]"),
+            ("Scripts/LiteTouch.wsf", "<job/>"),
+            ("Boot/LiteTouchPE_x64.wim", new string('w', 300_000)),
+            ("Out-of-Box Drivers/Dell/x.inf", "[Version]"),
+            ("Logs/server.log", "excluded"));
+        Trees.Write(Overlay, ("Control/Bootstrap.ini", "[Settings] patched"));
+    }
+
+    private string Share => _temp.Combine("share");
+
+    private string Overlay => _temp.Combine("overlay");
+
+    private string Target => _temp.Combine("target");
+
+    public void Dispose() => _temp.Dispose();
+
+    private SourceTree Tree() => SourceTree.Create(PhysicalFileSystem.Instance, Share, [Overlay], _exclude, _ => false);
+
+    private ManifestBuild Build(HashCache cache) => ManifestBuilder.Build(Tree(), cache, 2, CancellationToken.None);
+
+    private ShareManifest PublishAndManifest()
+    {
+        new MirrorEngine(new RecordingListener()).Publish(new MirrorOptions(Share, Target) { OverlayRoots = [Overlay] }, CancellationToken.None);
+        return Build(HashCache.Empty()).Manifest;
+    }
+
+    private VerifyResult Verify(ShareManifest manifest) => ShareVerifier.Verify(manifest, Target, _exclude, 2, CancellationToken.None);
+
+    [Fact]
+    public void ManifestHoldsTheShareWithTheOverlay_ExcludedPathsLeftOut()
+    {
+        ManifestBuild build = Build(HashCache.Empty());
+
+        Assert.Equal(["Boot/LiteTouchPE_x64.wim", "Control/Bootstrap.ini", "Out-of-Box Drivers/Dell/x.inf", "Scripts/LiteTouch.wsf"],
+            build.Manifest.Entries.Select(e => e.Path));
+        Assert.Equal(FileHasher.Hash(Path.Combine(Overlay, "Control", "Bootstrap.ini"), CancellationToken.None),
+            build.Manifest.Entries.Single(e => e.Path == "Control/Bootstrap.ini").Hash);
+        Assert.Equal((4, 0), (build.HashedFiles, build.CachedFiles));
+    }
+
+    [Fact]
+    public void WarmCacheHashesNothing_ATouchedFileIsHashedAgainAlone()
+    {
+        HashCache cache = HashCache.Empty();
+        ManifestBuild cold = Build(cache);
+
+        ManifestBuild warm = Build(cache);
+        Assert.Equal((0, 0L, 4), (warm.HashedFiles, warm.HashedBytes, warm.CachedFiles));
+        Assert.Equal(cold.Manifest.Entries, warm.Manifest.Entries);
+
+        string touched = Path.Combine(Share, "Scripts", "LiteTouch.wsf");
+        File.SetLastWriteTimeUtc(touched, File.GetLastWriteTimeUtc(touched).AddMinutes(1));
+        ManifestBuild afterTouch = Build(cache);
+        Assert.Equal((1, 6L), (afterTouch.HashedFiles, afterTouch.HashedBytes));
+        Assert.Equal(cold.Manifest.Entries, afterTouch.Manifest.Entries);
+    }
+
+    [Fact]
+    public void APublishedTargetVerifies_IgnoringExcludedPathsMarkerAndTempFiles()
+    {
+        ShareManifest manifest = PublishAndManifest();
+        Trees.Write(Target, ("Logs/client.log", "client"), ("Boot/.~mdtshare.dead.1.tmp", "torn"));
+
+        VerifyResult result = Verify(manifest);
+
+        Assert.True(result.Passed);
+        Assert.Equal((4, 300_000L + 6 + 9 + 18), (result.Verified, result.BytesHashed));
+    }
+
+    [Fact]
+    public void EveryKindOfDriftIsFound()
+    {
+        ShareManifest manifest = PublishAndManifest();
+        File.Delete(Path.Combine(Target, "Out-of-Box Drivers", "Dell", "x.inf"));
+        File.AppendAllText(Path.Combine(Target, "Scripts", "LiteTouch.wsf"), "!");
+        Trees.Write(Target, ("Scripts/added.vbs", "hand-copied"));
+        string wim = Path.Combine(Target, "Boot", "LiteTouchPE_x64.wim");
+        DateTime time = File.GetLastWriteTimeUtc(wim);
+        File.WriteAllText(wim, new string('x', 300_000));
+        File.SetLastWriteTimeUtc(wim, time);
+        Directory.CreateSymbolicLink(Path.Combine(Target, "Scripts", "link"), "/etc");
+
+        VerifyResult result = Verify(manifest);
+
+        Assert.False(result.Passed);
+        Assert.Equal(["Out-of-Box Drivers/Dell/x.inf"], result.Missing);
+        Assert.Equal(["Scripts/LiteTouch.wsf"], result.SizeMismatch);
+        Assert.Equal(["Boot/LiteTouchPE_x64.wim"], result.HashMismatch);
+        Assert.Equal(["Scripts/added.vbs", "Scripts/link"], result.Extra);
+    }
+
+    [Fact]
+    public void ContentChangedWithSizeAndTimeRestoredFoolsTheCacheButNotVerify()
+    {
+        HashCache cache = HashCache.Empty();
+        Build(cache);
+        new MirrorEngine(new RecordingListener()).Publish(new MirrorOptions(Share, Target) { OverlayRoots = [Overlay] }, CancellationToken.None);
+        string source = Path.Combine(Share, "Scripts", "LiteTouch.wsf");
+        DateTime time = File.GetLastWriteTimeUtc(source);
+        File.WriteAllText(source, "<JOB/>");
+        File.SetLastWriteTimeUtc(source, time);
+        string target = Path.Combine(Target, "Scripts", "LiteTouch.wsf");
+        File.WriteAllText(target, "<JOB/>");
+        File.SetLastWriteTimeUtc(target, time);
+
+        ShareManifest stale = Build(cache).Manifest;
+
+        Assert.Equal(["Scripts/LiteTouch.wsf"], Verify(stale).HashMismatch);
+    }
+
+    [Fact]
+    public void CaseOnlyDifferencesMatchAsOnAWindowsShare()
+    {
+        ShareManifest manifest = PublishAndManifest();
+        File.Move(Path.Combine(Target, "Scripts", "LiteTouch.wsf"), Path.Combine(Target, "Scripts", "litetouch.WSF"));
+
+        Assert.True(Verify(manifest).Passed);
+    }
+
+    [Fact]
+    public void AMissingTargetIsReported()
+    {
+        VerifyResult result = Verify(Build(HashCache.Empty()).Manifest);
+        Assert.True(result.TargetMissing);
+        Assert.False(result.Passed);
+    }
+
+    [Fact]
+    public void ReportIsValidJsonWithEveryList()
+    {
+        ShareManifest manifest = PublishAndManifest();
+        File.Delete(Path.Combine(Target, "Scripts", "LiteTouch.wsf"));
+        VerifyResult result = Verify(manifest);
+        result.Unreadable.Add(("Boot/\"odd\"\\name\t.wim", "I/O error"));
+
+        using JsonDocument json = JsonDocument.Parse(VerifyReport.ToJson(result, "/bin/DeploymentShare.sha256", DateTime.UnixEpoch));
+
+        JsonElement root = json.RootElement;
+        Assert.Equal("mdtshare-verify/1", root.GetProperty("schema").GetString());
+        Assert.False(root.GetProperty("passed").GetBoolean());
+        Assert.Equal("Scripts/LiteTouch.wsf", root.GetProperty("missing")[0].GetString());
+        Assert.Equal("Boot/\"odd\"\\name\t.wim", root.GetProperty("unreadable")[0].GetProperty("path").GetString());
+        Assert.Equal(3, root.GetProperty("verifiedFiles").GetInt32());
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text;
+using MdtShare.Build.Tasks;
+using MdtShare.Build.Tests.Support;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace MdtShare.Build.Tests.Tasks;
+
+public sealed class ManifestTaskTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly FakeBuildEngine _engine;
+
+    public ManifestTaskTests()
+    {
+        _engine = new FakeBuildEngine(_temp.Combine("deploymentshare.proj"));
+        Trees.Write(_temp.Combine("share"), ("Control/Bootstrap.ini", "[Settings]"), ("Scripts/a.vbs", "a"));
+        for (int i = 0; i < 15; i++)
+        {
+            Trees.Write(_temp.Combine("share"), ($"Tools/t{i:00}.dll", "t"));
+        }
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private WriteShareManifest Writer()
+    {
+        var manifest = new TaskItem(_temp.Combine("bin", "DeploymentShare.sha256"));
+        manifest.SetMetadata("OverlayDirectories", "bin/overlay");
+        return new WriteShareManifest
+        {
+            BuildEngine = _engine,
+            ProjectFile = _engine.ProjectFileOfTaskNode,
+            DeploymentShare = "share",
+            Manifests = [manifest],
+            CacheFile = "obj/cache.txt",
+        };
+    }
+
+    private VerifyShareHashes Verifier(string target = "target") => new()
+    {
+        BuildEngine = _engine,
+        ProjectFile = _engine.ProjectFileOfTaskNode,
+        Targets = [new TaskItem(target)],
+        ShareManifest = "bin/DeploymentShare.sha256",
+        ReportDirectory = "bin/verify",
+    };
+
+    [Fact]
+    public void WritesTheManifestAndTheCache_ASecondRunHashesNothing()
+    {
+        Assert.True(Writer().Execute());
+        Assert.True(File.Exists(_temp.Combine("bin", "DeploymentShare.sha256")));
+        Assert.True(File.Exists(_temp.Combine("obj", "cache.txt")));
+
+        Assert.True(Writer().Execute());
+
+        Assert.Contains(_engine.Messages, m => m.Message!.Contains("(hashed 0 files, 0 B; 17 from the cache)") && m.Message.EndsWith("(unchanged)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NamesAWindowsShareCannotHoldFailTheBuildBeforeAnyManifest()
+    {
+        Trees.Write(_temp.Combine("share"), ("Tools/AUX.txt", "x"), ("Scripts/A.VBS", "dup"));
+
+        Assert.False(Writer().Execute());
+
+        Assert.Equal(["MDTS3001", "MDTS3002"], _engine.ErrorCodes.Order());
+        Assert.False(File.Exists(_temp.Combine("bin", "DeploymentShare.sha256")));
+    }
+
+    [Fact]
+    public void VerifyListsTheFirstTenPathsAndTheTotal_AndWritesAReport()
+    {
+        Assert.True(Writer().Execute());
+        Directory.CreateDirectory(_temp.Combine("target"));
+        Trees.Write(_temp.Combine("target"), ("Control/Bootstrap.ini", "[Settings]"), ("Scripts/a.vbs", "b"));
+
+        VerifyShareHashes verify = Verifier();
+
+        Assert.False(verify.Execute());
+        Assert.Equal(["MDTS3005", "MDTS3008"], _engine.ErrorCodes.Order());
+        BuildErrorEventArgs missing = _engine.Errors.Single(e => e.Code == "MDTS3005");
+        Assert.StartsWith("15 file(s) missing on ", missing.Message);
+        Assert.Contains("Tools/t00.dll, Tools/t01.dll", missing.Message);
+        Assert.Contains(" and 5 more (see ", missing.Message);
+        Assert.Equal((1, 16), (verify.FilesVerified, verify.FilesFailed));
+        Assert.Contains("\"Tools/t14.dll\"", File.ReadAllText(_temp.Combine("bin", "verify", "verify-target.json")));
+    }
+
+    [Fact]
+    public void MissingManifestIsACodedError()
+    {
+        Assert.False(Verifier().Execute());
+        Assert.Equal(["MDTS3004"], _engine.ErrorCodes);
+    }
+
+    [Fact]
+    public void HostileManifestIsRefusedWithoutOpeningAnything()
+    {
+        Directory.CreateDirectory(_temp.Combine("target"));
+        _temp.WriteFile("bin/DeploymentShare.sha256", Encoding.UTF8.GetBytes(
+            new string('0', 64) + "  ../share/Scripts/a.vbs\n" + new string('0', 64) + "  /etc/passwd\n"));
+
+        Assert.False(Verifier().Execute());
+
+        Assert.Equal(["MDTS3003", "MDTS3003"], _engine.ErrorCodes);
+        Assert.Equal([1, 2], _engine.Errors.Select(e => e.LineNumber));
+        Assert.False(Directory.Exists(_temp.Combine("bin", "verify")));
+    }
+
+    [Fact]
+    public void AMissingTargetIsACodedError()
+    {
+        Assert.True(Writer().Execute());
+        Assert.False(Verifier("nowhere").Execute());
+        Assert.Contains("MDTS3010", _engine.ErrorCodes);
+    }
+}
