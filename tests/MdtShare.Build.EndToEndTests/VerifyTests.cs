@@ -44,6 +44,22 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
     }
 
     [Fact]
+    public void PublishEndsWithAQuickVerify_OrAFullOneOnRequest()
+    {
+        WriteShareAndProject();
+
+        ProcessResult quick = _project.Build("deploymentshare.proj", "-t:Publish");
+        ProcessResult full = _project.Build("deploymentshare.proj", "-t:Publish", "-p:VerifyMode=Full");
+
+        Assert.True(quick.ExitCode == 0, quick.ToString());
+        Assert.Contains("Quick Verify ", quick.Output);
+        Assert.Contains(": OK, 4 files match, 0 differ, 0 extra; 0 B hashed", quick.Output);
+        Assert.True(full.ExitCode == 0, full.ToString());
+        Assert.Contains("Full Verify ", full.Output);
+        Assert.DoesNotContain(" 0 B hashed", full.Output);
+    }
+
+    [Fact]
     public void PublishThenVerifyPasses_Sha256sumAgrees_ATamperedTargetFailsWithItsCode()
     {
         WriteShareAndProject();

@@ -62,6 +62,7 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode FileBusy = new("MDTS2013", Severity.Warning);
     public static readonly DiagnosticCode MirrorOptionInvalid = new("MDTS2014", Severity.Error);
     public static readonly DiagnosticCode TargetUnreadable = new("MDTS2015", Severity.Error);
+    public static readonly DiagnosticCode SourceChangedSinceBuild = new("MDTS2016", Severity.Error);
 
     // 3xxx: the share manifest and verification.
     public static readonly DiagnosticCode NameInvalidOnWindows = new("MDTS3001", Severity.Error);
@@ -87,7 +88,7 @@ public sealed class DiagnosticCode
         ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed,
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
-        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable,
+        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild,
         NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         InternalError,

@@ -1,5 +1,7 @@
 using System.Globalization;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
+using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
 using Microsoft.Build.Framework;
 
@@ -20,7 +22,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
     /// <summary>The build's overlay folder: its files replace or add to the share's on every target.</summary>
     public string OverlayDirectory { get; set; } = string.Empty;
 
-    /// <summary>PublishTarget items: the destination folders. Metadata OverlayDirectory adds a per-target overlay.</summary>
+    /// <summary>PublishTarget items: the destination folders. Metadata OverlayDirectory adds a per-target overlay;
+    /// ShareManifest names the build's manifest for the target: every copied file must match it, and the publish
+    /// ends by verifying the target against it.</summary>
     public ITaskItem[] Targets { get; set; } = [];
 
     /// <summary>MirrorExclude items: patterns neither copied nor purged, in addition to the defaults.</summary>
@@ -41,6 +45,13 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
     public bool BreakLock { get; set; }
 
     public bool WhatIf { get; set; }
+
+    /// <summary>After publishing: Quick (size and time against what was written; re-hash what looks different),
+    /// Full (re-hash everything) or None.</summary>
+    public string VerifyMode { get; set; } = "Quick";
+
+    /// <summary>Where the verify report of each target goes.</summary>
+    public string ReportDirectory { get; set; } = string.Empty;
 
     [Output]
     public int Copied { get; private set; }
@@ -82,6 +93,13 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
             return;
         }
 
+        bool? fullVerify = VerifyMode.ToLowerInvariant() switch { "quick" => false, "full" => true, _ => null };
+        if (fullVerify is null && !string.Equals(VerifyMode, "None", StringComparison.OrdinalIgnoreCase))
+        {
+            Report(new Diagnostic(DiagnosticCode.MirrorOptionInvalid, $"VerifyMode is '{VerifyMode}'; use Quick, Full or None."));
+            return;
+        }
+
         string share = ResolvePath(DeploymentShare);
         var listener = new Listener(this);
         var engine = new MirrorEngine(listener);
@@ -91,6 +109,13 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
             if (_cancel.IsCancellationRequested)
             {
                 return;
+            }
+
+            string manifestFile = target.GetMetadata("ShareManifest");
+            ShareManifest? manifest = manifestFile.Length == 0 ? null : ManifestReader.Read(ResolvePath(manifestFile), this);
+            if (manifestFile.Length > 0 && manifest is null)
+            {
+                continue;
             }
 
             var overlays = new[] { OverlayDirectory, target.GetMetadata("OverlayDirectory") }
@@ -106,10 +131,35 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
                 AdoptExistingTarget = AdoptExistingTarget,
                 BreakLock = BreakLock,
                 WhatIf = WhatIf,
+                ExpectedHashes = manifest?.Entries.ToDictionary(e => e.Path, e => e.Hash, StringComparer.Ordinal),
             };
             MirrorResult result = engine.Publish(options, _cancel.Token);
             Summarize(result);
+            if (manifest is not null && fullVerify is { } full && result.Succeeded && !WhatIf && !_cancel.IsCancellationRequested)
+            {
+                VerifyPublished(target.ItemSpec, manifest, ResolvePath(manifestFile), options, result, full);
+            }
         }
+    }
+
+    /// <summary>The publish's own check: the target must now match the manifest exactly.</summary>
+    private void VerifyPublished(string target, ShareManifest manifest, string manifestFile, MirrorOptions options, MirrorResult published, bool full)
+    {
+        VerifyResult result;
+        try
+        {
+            result = ShareVerifier.Verify(manifest, options.DestinationRoot, new ExcludeFilter(options.Exclude), Environment.ProcessorCount,
+                _cancel.Token, full ? null : published.SourceFiles, options.TimestampTolerance);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        string report = Path.Combine(ResolvePath(ReportDirectory.Length > 0 ? ReportDirectory : "bin/verify"), VerifyShareHashes.ReportName(target));
+        AtomicFile.WriteIfChanged(report, VerifyReport.ToJson(result, manifestFile, DateTime.UtcNow));
+        Report(VerifyFindings.Of(result, report));
+        Log.LogMessage(MessageImportance.High, (full ? "Full " : "Quick ") + VerifyFindings.Summary(result, report));
     }
 
     /// <summary>A UNC path (MSBuild on Unix may have turned its backslashes into slashes) on a system without UNC paths.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.Manifest;
 
 namespace MdtShare.Build.Mirror;
 
@@ -46,6 +47,9 @@ public sealed class MirrorEngine
         result.Duration = _clock.UtcNow - started;
         return result;
     }
+
+    /// <summary>The bytes copied do not hash to the manifest's value: never renamed into place, never retried.</summary>
+    private sealed class SourceChangedException(string relativePath) : Exception(relativePath);
 
     private sealed class AbortException(Diagnostic diagnostic) : Exception(diagnostic.Message)
     {
@@ -117,6 +121,7 @@ public sealed class MirrorEngine
                 }
 
                 SourceTree source = reading.GetAwaiter().GetResult();
+                _result.SourceFiles = source.Files;
                 if (!owned && !_options.WhatIf)
                 {
                     WriteMarker();
@@ -342,15 +347,19 @@ public sealed class MirrorEngine
                 return (source.LastWriteTimeUtc - destination.LastWriteTimeUtc).Duration() <= _options.TimestampTolerance;
             }
 
-            return Retry(() => Hash(source.FullPath), "hashing " + source.RelativePath).AsSpan()
-                .SequenceEqual(Retry(() => Hash(destination.FullPath), "hashing " + destination.RelativePath));
+            string? expected = null;
+            if (_options.ExpectedHashes?.TryGetValue(source.RelativePath, out expected) != true)
+            {
+                expected = Retry(() => Hash(source.FullPath), "hashing " + source.RelativePath);
+            }
+
+            return expected == Retry(() => Hash(destination.FullPath), "hashing " + destination.RelativePath);
         }
 
-        private byte[] Hash(string path)
+        private string Hash(string path)
         {
             using Stream stream = _fs.OpenRead(path);
-            using var sha = SHA256.Create();
-            return sha.ComputeHash(stream);
+            return FileHasher.Hash(stream, Token);
         }
 
         private void GuardDeletes(MirrorPlan plan)
@@ -461,8 +470,11 @@ public sealed class MirrorEngine
         {
             try
             {
+                // The bytes are hashed as they are written: the source is read once, and what lands under the final
+                // name is exactly what the manifest describes.
                 using (Stream input = _fs.OpenRead(item.Source.FullPath))
                 using (Stream output = _fs.Create(temp))
+                using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                 {
                     byte[] buffer = new byte[BufferSize];
                     int read;
@@ -470,11 +482,18 @@ public sealed class MirrorEngine
                     {
                         Token.ThrowIfCancellationRequested();
                         output.Write(buffer, 0, read);
+                        sha.AppendData(buffer, 0, read);
                     }
 
                     if (output is FileStream file)
                     {
                         file.Flush(flushToDisk: true);
+                    }
+
+                    string hash = FileHasher.ToHex(sha.GetHashAndReset());
+                    if (_options.ExpectedHashes is { } expected && (!expected.TryGetValue(item.RelativePath, out string? wanted) || wanted != hash))
+                    {
+                        throw new SourceChangedException(item.RelativePath);
                     }
                 }
 
@@ -555,6 +574,13 @@ public sealed class MirrorEngine
                     }
                 }
 
+                return false;
+            }
+            catch (SourceChangedException)
+            {
+                _result.AddFailed();
+                Listener.Report(new Diagnostic(DiagnosticCode.SourceChangedSinceBuild,
+                    $"{_name}: {relativePath} in the deployment share no longer matches the manifest written by the build (it changed since); the target keeps its previous version. Build and publish again."));
                 return false;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

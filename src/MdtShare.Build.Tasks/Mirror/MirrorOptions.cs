@@ -44,6 +44,13 @@ public sealed class MirrorOptions(string sourceRoot, string destinationRoot)
 
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// SHA-256 (lowercase hex) by relative path, from the build's manifest. Every copied file is hashed as it is
+    /// written and must match, so a source file changed since the build never reaches the target; Content
+    /// comparison uses these instead of reading the source again.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? ExpectedHashes { get; init; }
+
     /// <summary>Chosen by measurement (docs/performance.md): more writers than cores keep a network target busy.</summary>
     public const int DefaultParallelism = 4;
 }

@@ -33,6 +33,9 @@ public sealed class MirrorResult
 
     public TimeSpan Duration { get; internal set; }
 
+    /// <summary>What the target should now hold (the source with overlays), for the publish's own verification.</summary>
+    public IReadOnlyDictionary<string, TreeFile> SourceFiles { get; internal set; } = new Dictionary<string, TreeFile>();
+
     /// <summary>Set when the publish stopped early (a guard tripped, the retry window ran out, a lock was held).</summary>
     public Diagnostic? Abort { get; internal set; }
 

@@ -543,6 +543,46 @@ public sealed class MirrorEngineTests : IDisposable
         Assert.True(result.Copied < 10);
     }
 
+    private Dictionary<string, string> ManifestHashes() =>
+        Expected().ToDictionary(f => f.Key, f => MdtShare.Build.Manifest.FileHasher.Hash(Path.Combine(Source, f.Key), CancellationToken.None));
+
+    [Fact]
+    public void EveryCopiedFileIsHashedAsWritten_ASourceChangedSinceTheBuildNeverReachesTheTarget()
+    {
+        Publish();
+        Trees.Write(Source, ("Scripts/LiteTouch.wsf", "<job v2/>"));
+        var hashes = ManifestHashes();
+        Trees.Write(Source, ("Scripts/LiteTouch.wsf", "<job v3 changed after the build/>"));
+
+        MirrorResult result = Publish(o => new MirrorOptions(o.SourceRoot, o.DestinationRoot) { ExpectedHashes = hashes });
+
+        Assert.Equal(1, result.Failed);
+        Diagnostic error = Assert.Single(_listener.Diagnostics);
+        Assert.Equal("MDTS2016", error.Code.Id);
+        Assert.Contains("Scripts/LiteTouch.wsf", error.Message);
+        Assert.Equal("<job/>", File.ReadAllText(Path.Combine(Target, "Scripts", "LiteTouch.wsf")));
+        AssertNoTempFiles();
+    }
+
+    [Fact]
+    public void ContentModeTakesSourceHashesFromTheManifest_ReadingOnlyTheTarget()
+    {
+        Publish();
+        var hashes = ManifestHashes();
+        _fs.Fault = (op, path) =>
+        {
+            if (op == "OpenRead" && path.StartsWith(Source, StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("the source must not be read: " + path);
+            }
+        };
+
+        MirrorResult result = Publish(o => new MirrorOptions(o.SourceRoot, o.DestinationRoot) { Compare = CompareMode.Content, ExpectedHashes = hashes });
+
+        Assert.True(result.Succeeded, string.Join("\n", _listener.Diagnostics));
+        Assert.Equal(10, result.Skipped);
+    }
+
     [Fact]
     public async Task AReaderNeverSeesATornFileWhileTheMirrorReplacesIt()
     {
