@@ -1,28 +1,59 @@
 using System.Diagnostics;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
 
-// mirror SOURCE DESTINATION [--parallelism N] [--compare Timestamp|Content]
-if (args.Length < 3 || args[0] != "mirror")
-{
-    Console.Error.WriteLine("usage: MdtShare.Bench mirror SOURCE DESTINATION [--parallelism N] [--compare Timestamp|Content]");
-    return 2;
-}
-
+// The engines without MSBuild, for bench/README.md:
+//   mirror SOURCE DESTINATION [--parallelism N] [--compare Timestamp|Content]
+//   manifest SHARE MANIFEST CACHE [--parallelism N]
+//   verify MANIFEST TARGET [--parallelism N]
 string Option(string name, string fallback) =>
     Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
-var options = new MirrorOptions(Path.GetFullPath(args[1]), Path.GetFullPath(args[2]))
-{
-    Parallelism = int.Parse(Option("--parallelism", MirrorOptions.DefaultParallelism.ToString())),
-    Compare = Enum.Parse<CompareMode>(Option("--compare", nameof(CompareMode.Timestamp))),
-    MaxDeletePercent = 100,
-    AdoptExistingTarget = true,
-};
 var watch = Stopwatch.StartNew();
-MirrorResult result = new MirrorEngine(new ConsoleListener()).Publish(options, CancellationToken.None);
-Console.WriteLine($"{result.Copied} copied, {result.Updated} updated, {result.Deleted} deleted, {result.Skipped} unchanged, {result.Failed} failed, {result.BytesCopied} bytes, {watch.Elapsed.TotalSeconds:0.00} s");
-return result.Succeeded ? 0 : 1;
+switch (args.FirstOrDefault())
+{
+    case "mirror" when args.Length >= 3:
+    {
+        var options = new MirrorOptions(Path.GetFullPath(args[1]), Path.GetFullPath(args[2]))
+        {
+            Parallelism = int.Parse(Option("--parallelism", MirrorOptions.DefaultParallelism.ToString())),
+            Compare = Enum.Parse<CompareMode>(Option("--compare", nameof(CompareMode.Timestamp))),
+            MaxDeletePercent = 100,
+            AdoptExistingTarget = true,
+        };
+        MirrorResult result = new MirrorEngine(new ConsoleListener()).Publish(options, CancellationToken.None);
+        Console.WriteLine($"{result.Copied} copied, {result.Updated} updated, {result.Deleted} deleted, {result.Skipped} unchanged, {result.Failed} failed, {result.BytesCopied} bytes, {watch.Elapsed.TotalSeconds:0.00} s");
+        return result.Succeeded ? 0 : 1;
+    }
+
+    case "manifest" when args.Length >= 4:
+    {
+        SourceTree tree = SourceTree.Create(PhysicalFileSystem.Instance, Path.GetFullPath(args[1]), [], new ExcludeFilter(ExcludeFilter.Defaults), _ => false);
+        HashCache cache = HashCache.Load(args[3]);
+        ManifestBuild build = ManifestBuilder.Build(tree, cache, int.Parse(Option("--parallelism", Environment.ProcessorCount.ToString())), CancellationToken.None);
+        File.WriteAllBytes(args[2], build.Manifest.ToBytes());
+        File.WriteAllBytes(args[3], cache.ToBytes(tree.Files.Values.Select(tree.CacheKey)));
+        Console.WriteLine($"{build.Manifest.Entries.Count} files, hashed {build.HashedFiles} ({build.HashedBytes} bytes), {build.CachedFiles} cached, {watch.Elapsed.TotalSeconds:0.00} s");
+        return 0;
+    }
+
+    case "verify" when args.Length >= 3:
+    {
+        var errors = new List<Diagnostic>();
+        ShareManifest manifest = ShareManifest.Parse(File.ReadAllBytes(args[1]), args[1], errors);
+        VerifyResult result = ShareVerifier.Verify(manifest, Path.GetFullPath(args[2]), new ExcludeFilter(ExcludeFilter.Defaults),
+            int.Parse(Option("--parallelism", Environment.ProcessorCount.ToString())), CancellationToken.None);
+        Console.WriteLine($"{(result.Passed ? "OK" : "DRIFT")}: {result.Verified} verified, {result.BytesHashed} bytes, {watch.Elapsed.TotalSeconds:0.00} s");
+        return errors.Count == 0 && result.Passed ? 0 : 1;
+    }
+
+    default:
+        Console.Error.WriteLine("usage: MdtShare.Bench mirror SOURCE DESTINATION [--parallelism N] [--compare Timestamp|Content]");
+        Console.Error.WriteLine("       MdtShare.Bench manifest SHARE MANIFEST CACHE [--parallelism N]");
+        Console.Error.WriteLine("       MdtShare.Bench verify MANIFEST TARGET [--parallelism N]");
+        return 2;
+}
 
 internal sealed class ConsoleListener : IMirrorListener
 {

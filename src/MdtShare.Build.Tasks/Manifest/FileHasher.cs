@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
+using MdtShare.Build.IO;
 
 namespace MdtShare.Build.Manifest;
 
 /// <summary>SHA-256 with the platform's implementation (OpenSSL on Linux, CNG on Windows) and large sequential reads.</summary>
 public static class FileHasher
 {
-    private const int BufferSize = 1024 * 1024;
-
     public static string Hash(string path, CancellationToken cancellation)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.SequentialScan);
@@ -16,7 +15,7 @@ public static class FileHasher
     public static string Hash(Stream stream, CancellationToken cancellation)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = new byte[BufferSize];
+        byte[] buffer = CopyBuffer.ForThisThread;
         int read;
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
         {

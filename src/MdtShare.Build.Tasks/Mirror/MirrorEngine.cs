@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 
 namespace MdtShare.Build.Mirror;
@@ -11,8 +12,6 @@ namespace MdtShare.Build.Mirror;
 /// </summary>
 public sealed class MirrorEngine
 {
-    private const int BufferSize = 1024 * 1024;
-
     private readonly IMirrorFileSystem _fileSystem;
     private readonly IClock _clock;
     private readonly IMirrorListener _listener;
@@ -476,7 +475,7 @@ public sealed class MirrorEngine
                 using (Stream output = _fs.Create(temp))
                 using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                 {
-                    byte[] buffer = new byte[BufferSize];
+                    byte[] buffer = CopyBuffer.ForThisThread;
                     int read;
                     while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
                     {
