@@ -30,10 +30,9 @@ switch (args.FirstOrDefault())
     case "manifest" when args.Length >= 4:
     {
         SourceTree tree = SourceTree.Create(PhysicalFileSystem.Instance, Path.GetFullPath(args[1]), [], new ExcludeFilter(ExcludeFilter.Defaults), _ => false);
-        HashCache cache = HashCache.Load(args[3]);
-        ManifestBuild build = ManifestBuilder.Build(tree, cache, int.Parse(Option("--parallelism", Environment.ProcessorCount.ToString())), CancellationToken.None);
-        File.WriteAllBytes(args[2], build.Manifest.ToBytes());
-        File.WriteAllBytes(args[3], cache.ToBytes(tree.Files.Values.Select(tree.CacheKey)));
+        var (written, _) = ManifestWriter.Write([(Path.GetFullPath(args[2]), tree)], Path.GetFullPath(args[3]),
+            int.Parse(Option("--parallelism", Environment.ProcessorCount.ToString())), CancellationToken.None);
+        ManifestBuild build = written[0].Build;
         Console.WriteLine($"{build.Manifest.Entries.Count} files, hashed {build.HashedFiles} ({build.HashedBytes} bytes), {build.CachedFiles} cached, {watch.Elapsed.TotalSeconds:0.00} s");
         return 0;
     }

@@ -1,5 +1,4 @@
 using MdtShare.Build.Diagnostics;
-using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
 using Microsoft.Build.Framework;
@@ -38,49 +37,45 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask
     {
         string share = ResolvePath(DeploymentShare);
         var exclude = new ExcludeFilter(ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)));
-        string cacheFile = ResolvePath(CacheFile);
-        HashCache cache = HashCache.Load(cacheFile);
-        if (cache.WasRebuilt)
-        {
-            Log.LogMessage(MessageImportance.Normal, $"The hash cache {cacheFile} was damaged or truncated; it is ignored and rebuilt.");
-        }
-
-        var cacheKeys = new HashSet<string>(StringComparer.Ordinal);
+        var manifests = new List<(string File, SourceTree Tree)>();
         foreach (ITaskItem manifestItem in Manifests)
         {
             var overlays = manifestItem.GetMetadata("OverlayDirectories").Split(';').Select(o => o.Trim()).Where(o => o.Length > 0).Select(ResolvePath);
             SourceTree tree = SourceTree.Create(PhysicalFileSystem.Instance, share, overlays, exclude, _ => false);
             var invalid = WindowsNames.Check(tree.Files.Keys, share).ToList();
             Report(invalid);
-            if (invalid.Count > 0 || !Write(tree, cache, ResolvePath(manifestItem.ItemSpec)))
+            if (invalid.Count > 0)
             {
                 return;
             }
 
-            cacheKeys.UnionWith(tree.Files.Values.Select(tree.CacheKey));
+            manifests.Add((ResolvePath(manifestItem.ItemSpec), tree));
         }
 
-        AtomicFile.WriteIfChanged(cacheFile, cache.ToBytes(cacheKeys));
-    }
-
-    /// <returns>False when cancelled.</returns>
-    private bool Write(SourceTree tree, HashCache cache, string manifestFile)
-    {
-        ManifestBuild build;
+        string cacheFile = ResolvePath(CacheFile);
+        IReadOnlyList<WrittenManifest> written;
+        bool cacheRebuilt;
         try
         {
-            build = ManifestBuilder.Build(tree, cache, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token);
+            (written, cacheRebuilt) = ManifestWriter.Write(manifests, cacheFile, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token);
         }
         catch (OperationCanceledException)
         {
-            return false;
+            return;
         }
 
-        bool written = AtomicFile.WriteIfChanged(manifestFile, build.Manifest.ToBytes());
-        Log.LogMessage(MessageImportance.High,
-            $"Manifest: {build.Manifest.Entries.Count:N0} files, {ProgressLine.Size(build.Manifest.TotalBytes)} " +
-            $"(hashed {build.HashedFiles:N0} files, {ProgressLine.Size(build.HashedBytes)}; {build.CachedFiles:N0} from the cache) -> {manifestFile}" +
-            (written ? string.Empty : " (unchanged)"));
-        return true;
+        if (cacheRebuilt)
+        {
+            Log.LogMessage(MessageImportance.Normal, $"The hash cache {cacheFile} was damaged or truncated; it was ignored and rebuilt.");
+        }
+
+        foreach (WrittenManifest manifest in written)
+        {
+            ManifestBuild build = manifest.Build;
+            Log.LogMessage(MessageImportance.High,
+                $"Manifest: {build.Manifest.Entries.Count:N0} files, {ProgressLine.Size(build.Manifest.TotalBytes)} " +
+                $"(hashed {build.HashedFiles:N0} files, {ProgressLine.Size(build.HashedBytes)}; {build.CachedFiles:N0} from the cache) -> {manifest.File}" +
+                (manifest.Written ? string.Empty : " (unchanged)"));
+        }
     }
 }

@@ -16,11 +16,13 @@ public sealed class HashCache
     private static readonly Encoding Utf8 = new UTF8Encoding(false);
 
     private readonly ConcurrentDictionary<string, (long Length, long Ticks, string Hash)> _entries;
+    private volatile bool _changed;
 
     private HashCache(ConcurrentDictionary<string, (long, long, string)> entries, bool rebuilt)
     {
         _entries = entries;
         WasRebuilt = rebuilt;
+        _changed = rebuilt;
     }
 
     /// <summary>True when a cache file existed but was corrupt or truncated, and was ignored.</summary>
@@ -35,21 +37,20 @@ public sealed class HashCache
             return Empty();
         }
 
-        string text = Utf8.GetString(File.ReadAllBytes(path));
-        int trailer = text.LastIndexOf("end\t", StringComparison.Ordinal);
-        var entries = new ConcurrentDictionary<string, (long, long, string)>(StringComparer.Ordinal);
-        string[] end = trailer < 0 ? [] : text.Substring(trailer).TrimEnd('\n').Split('\t');
-        if (end.Length != 3 || !text.StartsWith(Magic + "\n", StringComparison.Ordinal) || end[2] != Digest(text.Substring(0, trailer)))
+        byte[] bytes = File.ReadAllBytes(path);
+        int trailer = LastLineStart(bytes, "end\t");
+        string[] end = trailer < 0 ? [] : Utf8.GetString(bytes, trailer, bytes.Length - trailer).TrimEnd('\n').Split('\t');
+        if (end.Length != 3 || end[2] != Digest(bytes, trailer) || !Utf8.GetString(bytes, 0, Math.Min(bytes.Length, Magic.Length + 1)).Equals(Magic + "\n", StringComparison.Ordinal))
         {
-            return new HashCache(entries, rebuilt: true);
+            return new HashCache(new(StringComparer.Ordinal), rebuilt: true);
         }
 
-        string countText = end[1];
-
-        string[] lines = text.Substring(Magic.Length + 1, trailer - Magic.Length - 1).Split(['\n'], StringSplitOptions.RemoveEmptyEntries);
-        foreach (string line in lines)
+        var entries = new ConcurrentDictionary<string, (long, long, string)>(StringComparer.Ordinal);
+        string text = Utf8.GetString(bytes, Magic.Length + 1, trailer - Magic.Length - 1);
+        for (int start = 0, newline; start < text.Length; start = newline + 1)
         {
-            string[] fields = line.Split(['\t'], 4);
+            newline = text.IndexOf('\n', start);
+            string[] fields = text.Substring(start, newline - start).Split(['\t'], 4);
             if (fields.Length != 4 || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long length)
                 || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) || fields[0].Length != 64)
             {
@@ -59,8 +60,12 @@ public sealed class HashCache
             entries[fields[3]] = (length, ticks, fields[0]);
         }
 
-        return entries.Count.ToString(CultureInfo.InvariantCulture) == countText ? new HashCache(entries, rebuilt: false) : new HashCache(new(StringComparer.Ordinal), rebuilt: true);
+        return entries.Count.ToString(CultureInfo.InvariantCulture) == end[1] ? new HashCache(entries, rebuilt: false) : new HashCache(new(StringComparer.Ordinal), rebuilt: true);
     }
+
+    /// <summary>Whether saving for these keys would write anything new: an entry was added or replaced, or the
+    /// set of files is not the one loaded.</summary>
+    public bool NeedsSaving(IReadOnlyCollection<string> keys) => _changed || keys.Count != _entries.Count || keys.Any(k => !_entries.ContainsKey(k));
 
     public bool TryGet(string key, TreeFile file, out string hash)
     {
@@ -74,7 +79,11 @@ public sealed class HashCache
         return false;
     }
 
-    public void Set(string key, TreeFile file, string hash) => _entries[key] = (file.Length, file.LastWriteTimeUtc.Ticks, hash);
+    public void Set(string key, TreeFile file, string hash)
+    {
+        _entries[key] = (file.Length, file.LastWriteTimeUtc.Ticks, hash);
+        _changed = true;
+    }
 
     /// <summary>The cache holding only the given keys (files that left the share are forgotten).</summary>
     public byte[] ToBytes(IEnumerable<string> keys)
@@ -91,13 +100,29 @@ public sealed class HashCache
             }
         }
 
-        string body = text.ToString();
-        return Utf8.GetBytes(body + "end\t" + count.ToString(CultureInfo.InvariantCulture) + "\t" + Digest(body) + "\n");
+        byte[] body = Utf8.GetBytes(text.ToString());
+        byte[] trailer = Utf8.GetBytes("end\t" + count.ToString(CultureInfo.InvariantCulture) + "\t" + Digest(body, body.Length) + "\n");
+        return [.. body, .. trailer];
     }
 
-    private static string Digest(string text)
+    private static string Digest(byte[] bytes, int length)
     {
         using var sha = SHA256.Create();
-        return FileHasher.ToHex(sha.ComputeHash(Utf8.GetBytes(text)));
+        return FileHasher.ToHex(sha.ComputeHash(bytes, 0, length));
+    }
+
+    /// <summary>Where the last line starting with <paramref name="prefix"/> begins, or -1.</summary>
+    private static int LastLineStart(byte[] bytes, string prefix)
+    {
+        byte[] wanted = Utf8.GetBytes("\n" + prefix);
+        for (int i = bytes.Length - wanted.Length; i >= 0; i--)
+        {
+            if (bytes.AsSpan(i, wanted.Length).SequenceEqual(wanted))
+            {
+                return i + 1;
+            }
+        }
+
+        return -1;
     }
 }

@@ -31,10 +31,16 @@ public sealed class SourceTree
         ExcludeFilter exclude, Func<string, bool> isReserved)
     {
         var tree = new SourceTree(TreeSnapshot.Take(fileSystem, shareRoot, exclude, isReserved));
+        var overlays = overlayRoots.Where(fileSystem.DirectoryExists).ToList();
+        if (overlays.Count == 0)
+        {
+            return tree;
+        }
+
         // Paths that differ only in case (possible on Linux) keep their first spelling here; the manifest reports them.
         var byInsensitivePath = FirstSpellings(tree.Files.Keys);
         var directoriesInsensitive = FirstSpellings(tree.Directories);
-        foreach (string overlayRoot in overlayRoots.Where(fileSystem.DirectoryExists))
+        foreach (string overlayRoot in overlays)
         {
             TreeSnapshot overlay = TreeSnapshot.Take(fileSystem, overlayRoot, exclude, isReserved);
             foreach (TreeFile file in overlay.Files.Values)

@@ -59,6 +59,41 @@ public sealed class ManifestTaskTests : IDisposable
     }
 
     [Fact]
+    public void AnUnchangedRebuildWritesNothing_AHandEditedOrDeletedManifestIsRestored()
+    {
+        string manifest = _temp.Combine("bin", "DeploymentShare.sha256");
+        string cache = _temp.Combine("obj", "cache.txt");
+        Assert.True(Writer().Execute());
+        string original = File.ReadAllText(manifest);
+        DateTime past = DateTime.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(manifest, past.AddMinutes(-1));
+        File.SetLastWriteTimeUtc(cache, past);
+
+        Assert.True(Writer().Execute());
+        Assert.Equal((past.AddMinutes(-1), past), (File.GetLastWriteTimeUtc(manifest), File.GetLastWriteTimeUtc(cache)));
+
+        File.AppendAllText(manifest, "0000000000000000000000000000000000000000000000000000000000000000  forged.txt\n");
+        Assert.True(Writer().Execute());
+        Assert.Equal(original, File.ReadAllText(manifest));
+
+        File.Delete(manifest);
+        Assert.True(Writer().Execute());
+        Assert.Equal(original, File.ReadAllText(manifest));
+    }
+
+    [Fact]
+    public void AFileLeavingTheShareRewritesManifestAndCache()
+    {
+        Assert.True(Writer().Execute());
+        File.Delete(_temp.Combine("share", "Tools", "t03.dll"));
+
+        Assert.True(Writer().Execute());
+
+        Assert.DoesNotContain("Tools/t03.dll", File.ReadAllText(_temp.Combine("bin", "DeploymentShare.sha256")));
+        Assert.DoesNotContain("Tools/t03.dll", File.ReadAllText(_temp.Combine("obj", "cache.txt")));
+    }
+
+    [Fact]
     public void NamesAWindowsShareCannotHoldFailTheBuildBeforeAnyManifest()
     {
         Trees.Write(_temp.Combine("share"), ("Tools/AUX.txt", "x"), ("Scripts/A.VBS", "dup"));
