@@ -76,6 +76,15 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode VerifyUnreadable = new("MDTS3009", Severity.Error);
     public static readonly DiagnosticCode VerifyTargetMissing = new("MDTS3010", Severity.Error);
 
+    // 4xxx: boot images.
+    public static readonly DiagnosticCode BootImageToolMissing = new("MDTS4001", Severity.Warning);
+    public static readonly DiagnosticCode BootImageToolRequired = new("MDTS4002", Severity.Error);
+    public static readonly DiagnosticCode BootImageUnreadable = new("MDTS4003", Severity.Error);
+    public static readonly DiagnosticCode BootImageNoBootIndex = new("MDTS4004", Severity.Error);
+    public static readonly DiagnosticCode BootImageWithoutBootstrapIni = new("MDTS4005", Severity.Warning);
+    public static readonly DiagnosticCode BootImagePatchNotVerified = new("MDTS4006", Severity.Error);
+    public static readonly DiagnosticCode BootImageNotFound = new("MDTS4007", Severity.Error);
+
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
 
@@ -91,6 +100,8 @@ public sealed class DiagnosticCode
         SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild,
         NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
+        BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
+        BootImagePatchNotVerified, BootImageNotFound,
         InternalError,
     ];
 }

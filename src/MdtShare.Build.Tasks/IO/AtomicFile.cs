@@ -36,7 +36,8 @@ public static class AtomicFile
         return true;
     }
 
-    private static void Replace(string source, string destination)
+    /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/> in one step.</summary>
+    public static void Replace(string source, string destination)
     {
 #if NETFRAMEWORK
         if (File.Exists(destination))

@@ -91,6 +91,20 @@ public static class BootstrapPatcher
         return new PatchResult(IniText.Encode(document.ToString()), diagnostics, log, originals);
     }
 
+    /// <summary>The DeployRoot values a Bootstrap.ini sets (empty for one MDT could not read, e.g. UTF-16).</summary>
+    public static IReadOnlyList<OriginalDeployRoot> ReadDeployRoots(byte[] ini)
+    {
+        try
+        {
+            IniText text = IniText.Decode(ini, string.Empty);
+            return FindDeployRoots(IniDocument.Parse(text.RawText), text);
+        }
+        catch (MdtShareException)
+        {
+            return [];
+        }
+    }
+
     private static bool IsDynamic(string value) => value.IndexOf('%') >= 0 || value.IndexOf('#') >= 0;
 
     private static List<OriginalDeployRoot> FindDeployRoots(IniDocument document, IniText text) =>

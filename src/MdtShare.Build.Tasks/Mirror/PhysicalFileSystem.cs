@@ -1,3 +1,5 @@
+using MdtShare.Build.IO;
+
 namespace MdtShare.Build.Mirror;
 
 public sealed class PhysicalFileSystem : IMirrorFileSystem
@@ -43,20 +45,7 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
         }
     }
 
-    public void Replace(string source, string destination)
-    {
-#if NETFRAMEWORK
-        if (File.Exists(destination))
-        {
-            File.Replace(source, destination, destinationBackupFileName: null, ignoreMetadataErrors: true);
-            return;
-        }
-
-        File.Move(source, destination);
-#else
-        File.Move(source, destination, overwrite: true);
-#endif
-    }
+    public void Replace(string source, string destination) => AtomicFile.Replace(source, destination);
 
     public void DeleteFile(string path) => File.Delete(path);
 

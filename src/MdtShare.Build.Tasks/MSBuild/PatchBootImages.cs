@@ -1,0 +1,127 @@
+using MdtShare.Build.BootImage;
+using MdtShare.Build.Diagnostics;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace MdtShare.Build.Tasks;
+
+/// <summary>
+/// Writes copies of the share's LiteTouch boot images (Boot/LiteTouchPE_*.wim, or the BootImage items) into the
+/// overlay with the build's Bootstrap.ini inside, since PXE and ISO clients read that copy, not Control/Bootstrap.ini.
+/// </summary>
+[MSBuildMultiThreadableTask]
+public sealed class PatchBootImages : MdtShareTask
+{
+    [Required]
+    public string DeploymentShare { get; set; } = string.Empty;
+
+    [Required]
+    public string OverlayDirectory { get; set; } = string.Empty;
+
+    /// <summary>BootImage items: WIMs relative to the share; empty = Boot/LiteTouchPE_*.wim.</summary>
+    public ITaskItem[] BootImages { get; set; } = [];
+
+    /// <summary>The path of wimlib-imagex; empty = found on PATH.</summary>
+    public string WimlibImagex { get; set; } = string.Empty;
+
+    /// <summary>Fail the build, instead of warning, when boot images cannot be patched for want of a tool.</summary>
+    public bool RequireBootImagePatch { get; set; }
+
+    [Required]
+    public string StampFile { get; set; } = string.Empty;
+
+    [Output]
+    public ITaskItem[] PatchedImages { get; private set; } = [];
+
+    protected override void ExecuteCore()
+    {
+        string share = ResolvePath(DeploymentShare);
+        string overlay = ResolvePath(OverlayDirectory);
+        var images = FindImages(share);
+        if (images.Count == 0)
+        {
+            return;
+        }
+
+        string bootstrapIni = new[] { Path.Combine(overlay, "Control", "Bootstrap.ini"), Path.Combine(share, "Control", "Bootstrap.ini") }.First(File.Exists);
+        IBootImageTool? tool = BootImage.WimlibImagex.Find(WimlibImagex.Length > 0 ? ResolvePath(WimlibImagex) : null, Environment.GetEnvironmentVariable("PATH"));
+        if (tool is null)
+        {
+            string what = $"{images.Count} boot image(s) ({string.Join(", ", images.Select(i => i.Relative))}) cannot be patched: wimlib-imagex was not found " +
+                "(install wimtools, or set WimlibImagex). PXE and ISO clients will keep booting with the old DeployRoot.";
+            Report(new Diagnostic(RequireBootImagePatch ? DiagnosticCode.BootImageToolRequired : DiagnosticCode.BootImageToolMissing, what));
+            return;
+        }
+
+        var patcher = new BootImagePatcher(tool, ResolvePath(StampFile));
+        var outputs = new List<ITaskItem>();
+        foreach (var (relative, source) in images)
+        {
+            string output = Path.Combine(overlay, relative.Replace('/', Path.DirectorySeparatorChar));
+            BootImageResult result = patcher.Patch(source, output, bootstrapIni);
+            Report(result.Diagnostics);
+            if (result.Outcome is BootImageOutcome.Patched or BootImageOutcome.UpToDate)
+            {
+                var item = new TaskItem(output);
+                item.SetMetadata("RelativePath", relative);
+                outputs.Add(item);
+            }
+
+            if (result.Outcome != BootImageOutcome.Skipped)
+            {
+                Log.LogMessage(MessageImportance.High,
+                    $"{relative} (image {result.Image}): DeployRoot {Describe(result.DeployRootsBefore)} -> {Describe(result.DeployRootsAfter)}; " +
+                    result.Outcome switch
+                    {
+                        BootImageOutcome.Patched => $"patched copy -> {output}",
+                        BootImageOutcome.UpToDate => $"patched copy unchanged since the last build ({output})",
+                        _ => "the image already carries this Bootstrap.ini",
+                    });
+            }
+        }
+
+        PatchedImages = [.. outputs];
+        if (outputs.Count > 0)
+        {
+            Log.LogMessage(MessageImportance.High,
+                "To do by hand after publishing: WDS keeps its own copy of each boot image. On every WDS server, replace it " +
+                "(WDS console > Boot Images > Replace Image) with the published " + string.Join(" and ", outputs.Select(o => o.GetMetadata("RelativePath"))) + ".");
+        }
+    }
+
+    private static string Describe(IReadOnlyList<string> deployRoots) => deployRoots.Count == 0 ? "(none)" : string.Join(", ", deployRoots);
+
+    private List<(string Relative, string Source)> FindImages(string share)
+    {
+        if (BootImages.Length > 0)
+        {
+            var images = new List<(string, string)>();
+            foreach (ITaskItem item in BootImages)
+            {
+                string relative = item.ItemSpec.Replace('\\', '/').TrimStart('/');
+                string source = Path.Combine(share, relative.Replace('/', Path.DirectorySeparatorChar));
+                if (File.Exists(source))
+                {
+                    images.Add((relative, source));
+                }
+                else
+                {
+                    Report(new Diagnostic(DiagnosticCode.BootImageNotFound, $"BootImage '{item.ItemSpec}' does not exist in the deployment share ({source})."));
+                }
+            }
+
+            return images;
+        }
+
+        string? boot = Directory.Exists(share)
+            ? Directory.EnumerateDirectories(share).FirstOrDefault(d => string.Equals(Path.GetFileName(d), "Boot", StringComparison.OrdinalIgnoreCase))
+            : null;
+        return boot is null
+            ? []
+            : Directory.EnumerateFiles(boot)
+                .Where(f => Path.GetFileName(f).StartsWith("LiteTouchPE_", StringComparison.OrdinalIgnoreCase) && f.EndsWith(".wim", StringComparison.OrdinalIgnoreCase))
+                .OrderBy(f => f, StringComparer.Ordinal)
+                .Select(f => (Path.GetFileName(boot) + "/" + Path.GetFileName(f), f))
+                .ToList();
+    }
+}
