@@ -135,6 +135,12 @@ public sealed class BootImagePatcher(IBootImageTool tool, string stampFile)
             string.Concat(stamps.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key + "\t" + s.Value + "\n"))));
     }
 
-    private static void DeleteStale(string outputWim) => File.Delete(outputWim);
+    private static void DeleteStale(string outputWim)
+    {
+        if (File.Exists(outputWim))
+        {
+            File.Delete(outputWim);
+        }
+    }
 
 }

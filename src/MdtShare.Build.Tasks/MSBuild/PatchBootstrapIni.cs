@@ -71,7 +71,11 @@ public sealed class PatchBootstrapIni : MdtShareTask
 
         if (result.Changes.Count == 0 && !result.Diagnostics.Any(d => d.Code == DiagnosticCode.ByteOrderMarkRemoved))
         {
-            File.Delete(destination);
+            if (File.Exists(destination))
+            {
+                File.Delete(destination);
+            }
+
             Log.LogMessage(MessageImportance.High, $"Bootstrap.ini in '{share}' already has the requested settings; nothing to overlay.");
             return;
         }

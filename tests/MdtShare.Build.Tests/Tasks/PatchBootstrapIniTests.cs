@@ -94,6 +94,17 @@ public sealed class PatchBootstrapIniTests : IDisposable
     }
 
     [Fact]
+    public void AShareThatAlreadyHasTheSettingsNeedsNoOverlayFolderEither()
+    {
+        _temp.WriteFile("share/Control/Bootstrap.ini", Encoding.ASCII.GetBytes(Source.Replace(@"\\MDT01\DeploymentShare$", Cluster)));
+
+        Assert.True(NewTask().Execute());
+
+        Assert.False(Directory.Exists(_overlay));
+        Assert.Empty(_engine.Errors);
+    }
+
+    [Fact]
     public void RelativeShareResolvesAgainstTheProjectNotTheCurrentDirectory()
     {
         string elsewhere = Directory.CreateTempSubdirectory().FullName;

@@ -1,0 +1,148 @@
+using System.Text;
+using MdtShare.Build.BootImage;
+using MdtShare.Build.Manifest;
+using MdtShare.Build.Tests.Support;
+
+namespace MdtShare.Build.Tests.BootImage;
+
+public sealed class BootImagePatcherTests : IDisposable
+{
+    private const string OldIni = "[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\MDT01\\DeploymentShare$\r\nUserID=svc\r\n";
+    private const string NewIni = "[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\nUserID=svc\r\n";
+
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Source => _temp.Combine("share", "Boot", "LiteTouchPE_x64.wim");
+
+    private string Output => _temp.Combine("overlay", "Boot", "LiteTouchPE_x64.wim");
+
+    private string Ini => _temp.WriteFile("overlay/Control/Bootstrap.ini", Encoding.ASCII.GetBytes(NewIni));
+
+    private string Tree(string name, string? ini = OldIni)
+    {
+        string root = _temp.Combine(name);
+        Trees.Write(root, ("Windows/System32/winpeshl.ini", "[LaunchApps]\r\n%SYSTEMDRIVE%\\Deploy\\Scripts\\LiteTouch.wsf"),
+            ("Deploy/Scripts/LiteTouch.wsf", "<job/>"), ("Deploy/Tools/x64/BDDRUN.exe", new string('x', 50_000)));
+        if (ini is not null)
+        {
+            _temp.WriteFile(name + "/Deploy/Scripts/Bootstrap.ini", Encoding.ASCII.GetBytes(ini));
+        }
+
+        return root;
+    }
+
+    private BootImagePatcher Patcher(WimlibImagex tool) => new(tool, _temp.Combine("obj", "stamps.txt"));
+
+    [SkippableTheory]
+    [InlineData("LZX")]
+    [InlineData("XPRESS")]
+    public void PatchesTheCopy_EveryOtherFileIntact_BootIndexKept_SourceUntouched(string compression)
+    {
+        WimlibImagex tool = Wimlib.Require();
+        Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
+        Wimlib.Capture(Tree("pe"), Source, compression);
+        string sourceHash = FileHasher.Hash(Source, CancellationToken.None);
+
+        BootImageResult result = Patcher(tool).Patch(Source, Output, Ini);
+
+        Assert.Equal(BootImageOutcome.Patched, result.Outcome);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(1, result.Image);
+        Assert.Equal([@"\\MDT01\DeploymentShare$"], result.DeployRootsBefore);
+        Assert.Equal([@"\\MDTCLUSTER\Distribution$"], result.DeployRootsAfter);
+        Assert.Equal(sourceHash, FileHasher.Hash(Source, CancellationToken.None));
+        Assert.Equal(new WimInfo(1, 1), tool.Info(Output));
+        Wimlib.Apply(Output, 1, _temp.Combine("applied"));
+        var expected = Trees.Read(_temp.Combine("pe"));
+        expected["Deploy/Scripts/Bootstrap.ini"] = NewIni;
+        Assert.Equal(expected, Trees.Read(_temp.Combine("applied")));
+        Assert.Empty(Directory.EnumerateFiles(_temp.Combine("overlay", "Boot"), ".~mdtshare*"));
+    }
+
+    [SkippableFact]
+    public void TheBootIndexImageIsPatched_NotImageOne()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
+        Wimlib.Capture(Tree("setup", ini: null), Source, name: "Setup");
+        Wimlib.Append(Tree("pe"), Source, "Lite Touch Windows PE (x64)", boot: true);
+
+        BootImageResult result = Patcher(tool).Patch(Source, Output, Ini);
+
+        Assert.Equal((BootImageOutcome.Patched, 2), (result.Outcome, result.Image));
+        Assert.Equal(new WimInfo(2, 2), tool.Info(Output));
+        Assert.Equal(NewIni, Encoding.ASCII.GetString(tool.ReadFile(Output, 2, BootImagePatcher.BootstrapPath)!));
+        Assert.Null(tool.ReadFile(Output, 1, BootImagePatcher.BootstrapPath));
+    }
+
+    [SkippableFact]
+    public void AnImageWithoutBootstrapIniIsLeftAlone()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
+        Wimlib.Capture(Tree("pe", ini: null), Source);
+
+        BootImageResult result = Patcher(tool).Patch(Source, Output, Ini);
+
+        Assert.Equal(BootImageOutcome.Skipped, result.Outcome);
+        Assert.Equal(["MDTS4005"], result.Diagnostics.Select(d => d.Code.Id));
+        Assert.False(File.Exists(Output));
+    }
+
+    [SkippableFact]
+    public void ACorruptImageIsACodedErrorAndNothingIsWritten()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        _temp.WriteFile("share/Boot/LiteTouchPE_x64.wim", Encoding.ASCII.GetBytes("MSWIM\0\0\0 but not really a WIM"));
+
+        BootImageResult result = Patcher(tool).Patch(Source, Output, Ini);
+
+        Assert.Equal(["MDTS4003"], result.Diagnostics.Select(d => d.Code.Id));
+        Assert.False(File.Exists(Output));
+    }
+
+    [SkippableFact]
+    public void PatchedAgainOnlyWhenTheImageOrTheIniChanged()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
+        Wimlib.Capture(Tree("pe"), Source);
+        string ini = Ini;
+        Assert.Equal(BootImageOutcome.Patched, Patcher(tool).Patch(Source, Output, ini).Outcome);
+        DateTime written = File.GetLastWriteTimeUtc(Output);
+
+        Assert.Equal(BootImageOutcome.UpToDate, Patcher(tool).Patch(Source, Output, ini).Outcome);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Output));
+
+        File.WriteAllText(ini, NewIni.Replace("svc", "svc2"));
+        Assert.Equal(BootImageOutcome.Patched, Patcher(tool).Patch(Source, Output, ini).Outcome);
+
+        File.SetLastWriteTimeUtc(Source, DateTime.UtcNow.AddMinutes(5));
+        Assert.Equal(BootImageOutcome.Patched, Patcher(tool).Patch(Source, Output, ini).Outcome);
+        Assert.DoesNotContain("svc2", File.ReadAllText(_temp.Combine("obj", "stamps.txt")));
+    }
+
+    [SkippableFact]
+    public void AnImageThatAlreadyCarriesTheIniNeedsNoCopy()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
+        Wimlib.Capture(Tree("pe", NewIni), Source);
+
+        BootImageResult result = Patcher(tool).Patch(Source, Output, Ini);
+
+        Assert.Equal(BootImageOutcome.AlreadyCurrent, result.Outcome);
+        Assert.False(File.Exists(Output));
+    }
+
+    [Fact]
+    public void ToolDiscoveryUsesTheConfiguredPathOrPath()
+    {
+        Assert.Null(WimlibImagex.Find(_temp.Combine("missing", "wimlib-imagex"), "/usr/bin"));
+        string fake = _temp.WriteFile("bin/wimlib-imagex", [0]);
+        Assert.Equal(fake, WimlibImagex.Find(null, "/nonexistent" + Path.PathSeparator + _temp.Combine("bin"))?.Name);
+        Assert.Null(WimlibImagex.Find(null, "/nonexistent"));
+    }
+}
