@@ -29,9 +29,15 @@ public static class DotNet
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    public static ProcessResult Run(string workingDirectory, IDictionary<string, string?> environment, params string[] arguments)
+    public static ProcessResult Run(string workingDirectory, IDictionary<string, string?> environment, params string[] arguments) =>
+        RunTool("dotnet", workingDirectory, environment, arguments);
+
+    public static ProcessResult RunTool(string tool, string workingDirectory, params string[] arguments) =>
+        RunTool(tool, workingDirectory, new Dictionary<string, string?>(), arguments);
+
+    private static ProcessResult RunTool(string tool, string workingDirectory, IDictionary<string, string?> environment, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(tool)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -72,7 +78,7 @@ public static class DotNet
         if (!process.WaitForExit(Timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', arguments)} did not finish in {Timeout}:\n{output}");
+            throw new TimeoutException($"{tool} {string.Join(' ', arguments)} did not finish in {Timeout}:\n{output}");
         }
 
         process.WaitForExit();

@@ -45,8 +45,43 @@ public sealed class SampleTests(PackageFixture package)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(@"DeployRoot=\\MDTCLUSTER\Distribution$", File.ReadAllText(Path.Combine(published, "Control", "Bootstrap.ini")));
+        if (WimlibIsInstalled)
+        {
+            Assert.Contains(@"Boot/LiteTouchPE_x64.wim (image 1): DeployRoot \\MDT01\DeploymentShare$ -> \\MDTCLUSTER\Distribution$", result.Output);
+            Assert.Contains(@"DeployRoot=\\MDTCLUSTER\Distribution$", ExtractBootstrapIni(Path.Combine(published, "Boot", "LiteTouchPE_x64.wim")));
+        }
         Assert.True(File.Exists(Path.Combine(published, "Out-of-Box Drivers", "Dell", "Latitude 7440", "Intel-Net_28.2_0a1b2c3d", "e1d68x64.inf")));
         Assert.False(Directory.Exists(Path.Combine(published, "Logs")));
+    }
+
+    [SkippableFact]
+    public void SampleBootImageIsPatchedAndPublished()
+    {
+        Skip.IfNot(WimlibIsInstalled || Environment.GetEnvironmentVariable("CI") == "true", "wimlib-imagex not found: install the Debian package wimtools.");
+        using var project = new TestProject(package);
+        CopyDirectory(SampleFolder, project.Root, skip: ["bin", "obj", "nuget.config", "global.json"]);
+        File.Delete(Path.Combine(project.Root, "DeploymentShare", "Boot", "LiteTouchPE_x64.wim"));
+        ProcessResult capture = DotNet.RunTool("wimlib-imagex", project.Root, "capture", "BootImageSource", "DeploymentShare/Boot/LiteTouchPE_x64.wim", "Lite Touch Windows PE (x64)", "--boot");
+        Assert.True(capture.ExitCode == 0, capture.ToString());
+        project.Write("Directory.Build.targets", "<Project><ItemGroup><PublishTarget Remove=\"@(PublishTarget)\" /><PublishTarget Include=\"published\" /></ItemGroup></Project>");
+
+        ProcessResult result = project.Build("deploymentshare.proj", "-t:Publish");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(@"Boot/LiteTouchPE_x64.wim (image 1): DeployRoot \\MDT01\DeploymentShare$ -> \\MDTCLUSTER\Distribution$", result.Output);
+        string embedded = ExtractBootstrapIni(project.PathOf("published/Boot/LiteTouchPE_x64.wim"));
+        Assert.Equal(project.Read("bin/overlay/Control/Bootstrap.ini").ReplaceLineEndings(), embedded.ReplaceLineEndings().TrimEnd() + Environment.NewLine);
+        Assert.Contains("  Boot/LiteTouchPE_x64.wim\n", project.Read("bin/DeploymentShare.sha256"));
+    }
+
+    private static bool WimlibIsInstalled =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "wimlib-imagex")));
+
+    private static string ExtractBootstrapIni(string wim)
+    {
+        ProcessResult extract = DotNet.RunTool("wimlib-imagex", Path.GetDirectoryName(wim)!, "extract", wim, "1", "/Deploy/Scripts/Bootstrap.ini", "--to-stdout");
+        Assert.True(extract.ExitCode == 0, extract.ToString());
+        return extract.Output;
     }
 
     private static void CopyDirectory(string from, string to, string[] skip)
