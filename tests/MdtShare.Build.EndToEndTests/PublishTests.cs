@@ -14,7 +14,7 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
         _project.Write("share/Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\MDT01\\DeploymentShare$\r\n");
         _project.Write("share/Scripts/LiteTouch.wsf", "<job/>");
         _project.Write("share/Out-of-Box Drivers/Dell/net/e1d.inf", "[Version]");
-        _project.Write("share/Boot/LiteTouchPE_x64.wim", new string('w', 50_000));
+        _project.Write("share/Operating Systems/W11/install.wim", new string('w', 50_000));
         _project.Write("share/Logs/server.log", "not published");
         Directory.CreateDirectory(_project.PathOf("clusters"));
         _project.WriteSdkProject($"""
@@ -38,7 +38,7 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("4 copied, 0 updated, 0 deleted, 0 unchanged, 0 failed", first.Output);
         Assert.Contains(@"DeployRoot=\\MDTCLUSTER\Distribution$", _project.Read("clusters/site1/Control/Bootstrap.ini"));
-        Assert.Equal(new string('w', 50_000), _project.Read("clusters/site1/Boot/LiteTouchPE_x64.wim"));
+        Assert.Equal(new string('w', 50_000), _project.Read("clusters/site1/Operating Systems/W11/install.wim"));
         Assert.False(Directory.Exists(_project.PathOf("clusters/site1/Logs")));
 
         ProcessResult second = _project.Build("deploymentshare.proj", "-t:Publish");
@@ -67,7 +67,7 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("What if: would publish to ", result.Output);
-        Assert.Contains("Would copy Boot/LiteTouchPE_x64.wim", result.Output);
+        Assert.Contains("Would copy Operating Systems/W11/install.wim", result.Output);
         Assert.False(Directory.Exists(_project.PathOf("clusters/site1")));
     }
 

@@ -13,7 +13,7 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
     {
         _project.Write("share/Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\MDT01\\DeploymentShare$\r\n");
         _project.Write("share/Scripts/LiteTouch.wsf", "<job/>");
-        _project.Write("share/Boot/LiteTouchPE_x64.wim", new string('w', 70_000));
+        _project.Write("share/Operating Systems/W11/install.wim", new string('w', 70_000));
         _project.Write("share/Out-of-Box Drivers/Dell 7440/net driver/e1d.inf", "[Version]");
         _project.Write("share/Logs/server.log", "not published");
         _project.WriteSdkProject("""
@@ -72,7 +72,7 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
         Assert.Contains(": OK, 4 files match", verified.Output);
         Assert.Equal(0, Sha256sum(_project.PathOf("cluster"), _project.PathOf("bin/DeploymentShare.sha256")));
 
-        string wim = _project.PathOf("cluster/Boot/LiteTouchPE_x64.wim");
+        string wim = _project.PathOf("cluster/Operating Systems/W11/install.wim");
         DateTime time = File.GetLastWriteTimeUtc(wim);
         File.WriteAllText(wim, new string('x', 70_000));
         File.SetLastWriteTimeUtc(wim, time);
@@ -81,7 +81,7 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
 
         Assert.NotEqual(0, drift.ExitCode);
         Assert.Equal(["MDTS3008"], drift.ErrorCodes);
-        Assert.Contains("Boot/LiteTouchPE_x64.wim", drift.Output);
+        Assert.Contains("Operating Systems/W11/install.wim", drift.Output);
         Assert.True(File.Exists(_project.PathOf("bin/verify/verify-cluster.json")));
     }
 

@@ -34,7 +34,7 @@ public sealed class WimlibImagex(string executable) : IBootImageTool
         string output = Encoding.UTF8.GetString(Run(["info", wim], out int exit, out string errors));
         if (exit != 0)
         {
-            throw new BootImageToolException(errors.Trim());
+            throw new BootImageToolException(errors);
         }
 
         int Field(string name) =>
@@ -45,7 +45,7 @@ public sealed class WimlibImagex(string executable) : IBootImageTool
     public byte[]? ReadFile(string wim, int image, string pathInImage)
     {
         byte[] bytes = Run(["extract", wim, image.ToString(), pathInImage, "--to-stdout", "--no-acls"], out int exit, out string errors);
-        return exit == 0 ? bytes : exit == PathDoesNotExist ? null : throw new BootImageToolException(errors.Trim());
+        return exit == 0 ? bytes : exit == PathDoesNotExist ? null : throw new BootImageToolException(errors);
     }
 
     public void ReplaceFile(string wim, int image, string localFile, string pathInImage)
@@ -58,7 +58,7 @@ public sealed class WimlibImagex(string executable) : IBootImageTool
         Run(["update", wim, image.ToString(), $"--command=add '{localFile}' '{pathInImage}'"], out int exit, out string errors);
         if (exit != 0)
         {
-            throw new BootImageToolException(errors.Trim());
+            throw new BootImageToolException(errors);
         }
     }
 
@@ -87,7 +87,8 @@ public sealed class WimlibImagex(string executable) : IBootImageTool
         process.StandardOutput.BaseStream.CopyTo(output);
         process.WaitForExit();
         exitCode = process.ExitCode;
-        errors = stderr.GetAwaiter().GetResult();
+        // One line: MSBuild would log every line of a multi-line message as an error of its own.
+        errors = string.Join(" ", stderr.GetAwaiter().GetResult().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
         return output.ToArray();
     }
 
