@@ -44,6 +44,7 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode OutputInsideDeploymentShare = new("MDTS1018", Severity.Error);
     public static readonly DiagnosticCode FileAccessFailed = new("MDTS1019", Severity.Error);
     public static readonly DiagnosticCode OriginalDeployRootMalformed = new("MDTS1020", Severity.Warning);
+    public static readonly DiagnosticCode HostReferenceFound = new("MDTS1021", Severity.Warning);
 
     // 2xxx: mirroring to publish targets.
     public static readonly DiagnosticCode NoPublishTarget = new("MDTS2000", Severity.Error);
@@ -94,7 +95,7 @@ public sealed class DiagnosticCode
         SettingsSectionMissing, PriorityMissing, PrioritySectionMissing, DeployRootInvalid, DeployRootNotAscii,
         DeployRootNotSet, DynamicDeployRootKept, ShadowedSettingIgnored, DefaultSectionNotInPriority,
         PlaintextSecretPublished, SecretInProjectFile, BootstrapSettingInvalid, EnvironmentVariableNotSet,
-        ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed,
+        ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed, HostReferenceFound,
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
         SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild,
