@@ -85,5 +85,5 @@ public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
     }
 
     /// <summary>verify-&lt;target, as a file name&gt;.json, as the publish's own check names it too.</summary>
-    internal static string ReportName(string target) => "verify-" + Regex.Replace(target, "[^A-Za-z0-9.-]+", "_").Trim('_') + ".json";
+    internal static string ReportName(string target) => "verify-" + Regex.Replace(target, "[^A-Za-z0-9-]+", "_").Trim('_') + ".json";
 }
