@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Ini;
 using MdtShare.Build.IO;
@@ -29,7 +27,7 @@ public sealed record BootImageResult(string Source, string Output, BootImageOutc
 /// source WIM is only read; the copy is patched under a temp name, read back and checked (content and boot index),
 /// then renamed into place. A stamp (source size and time; no content, so no secret) skips unchanged images.
 /// </summary>
-public sealed class BootImagePatcher(IBootImageTool tool, string stampFile)
+public sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
 {
     public const string BootstrapPath = "/Deploy/Scripts/Bootstrap.ini";
 
@@ -101,7 +99,7 @@ public sealed class BootImagePatcher(IBootImageTool tool, string stampFile)
             }
 
             AtomicFile.Replace(temp, outputWim);
-            WriteStamp(sourceWim, outputWim);
+            stamps.Set(outputWim, StampFile.Of(sourceWim));
             return null;
         }
         finally
@@ -112,28 +110,8 @@ public sealed class BootImagePatcher(IBootImageTool tool, string stampFile)
 
     /// <summary>The overlay copy is current when the source WIM is the one it was made from and it carries the wanted file.</summary>
     private bool IsCurrent(string sourceWim, string outputWim, int image, byte[] wanted) =>
-        File.Exists(outputWim) && ReadStamps().TryGetValue(outputWim, out string? stamp) && stamp == Stamp(sourceWim)
+        stamps.Matches(outputWim, StampFile.Of(sourceWim))
         && tool.ReadFile(outputWim, image, BootstrapPath) is { } embedded && embedded.AsSpan().SequenceEqual(wanted);
-
-    private static string Stamp(string sourceWim)
-    {
-        var info = new FileInfo(sourceWim);
-        return string.Join("\t", info.Length.ToString(CultureInfo.InvariantCulture), info.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture), sourceWim);
-    }
-
-    private Dictionary<string, string> ReadStamps() =>
-        File.Exists(stampFile)
-            ? File.ReadAllLines(stampFile).Select(l => l.Split(['\t'], 2)).Where(p => p.Length == 2)
-                .GroupBy(p => p[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal)
-            : new Dictionary<string, string>(StringComparer.Ordinal);
-
-    private void WriteStamp(string sourceWim, string outputWim)
-    {
-        Dictionary<string, string> stamps = ReadStamps();
-        stamps[outputWim] = Stamp(sourceWim);
-        AtomicFile.WriteIfChanged(stampFile, Encoding.UTF8.GetBytes(
-            string.Concat(stamps.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => s.Key + "\t" + s.Value + "\n"))));
-    }
 
     private static void DeleteStale(string outputWim)
     {

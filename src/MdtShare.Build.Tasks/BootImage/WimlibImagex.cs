@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -13,21 +12,8 @@ public sealed class WimlibImagex(string executable) : IBootImageTool
     public string Name => executable;
 
     /// <summary>The tool from an explicit path, else from PATH; null when there is none.</summary>
-    public static WimlibImagex? Find(string? configuredPath, string? pathVariable)
-    {
-        if (!string.IsNullOrWhiteSpace(configuredPath))
-        {
-            return File.Exists(configuredPath) ? new WimlibImagex(configuredPath!) : null;
-        }
-
-        string[] names = Path.DirectorySeparatorChar == '\\' ? ["wimlib-imagex.exe", "wimlib-imagex.cmd"] : ["wimlib-imagex"];
-        return (pathVariable ?? string.Empty).Split(Path.PathSeparator)
-            .Where(d => d.Length > 0)
-            .SelectMany(d => names.Select(n => Path.Combine(d, n)))
-            .Where(File.Exists)
-            .Select(p => new WimlibImagex(p))
-            .FirstOrDefault();
-    }
+    public static WimlibImagex? Find(string? configuredPath, string? pathVariable) =>
+        ToolProcess.Find(configuredPath, pathVariable, "wimlib-imagex", "wimlib-imagex.exe") is { } found ? new WimlibImagex(found) : null;
 
     public WimInfo Info(string wim)
     {
@@ -62,60 +48,9 @@ public sealed class WimlibImagex(string executable) : IBootImageTool
         }
     }
 
-    private byte[] Run(string[] arguments, out int exitCode, out string errors)
-    {
-        var start = new ProcessStartInfo(executable)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-#if NETFRAMEWORK
-        start.Arguments = string.Join(" ", arguments.Select(QuoteForWindows));
-#else
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-#endif
+    // Windows-like name matching inside the image: the existing Bootstrap.ini is replaced, not doubled.
+    private static readonly Dictionary<string, string> IgnoreCase = new() { ["WIMLIB_IMAGEX_IGNORE_CASE"] = "1" };
 
-        // Windows-like name matching inside the image: the existing Bootstrap.ini is replaced, not doubled.
-        start.EnvironmentVariables["WIMLIB_IMAGEX_IGNORE_CASE"] = "1";
-        using Process process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var output = new MemoryStream();
-        process.StandardOutput.BaseStream.CopyTo(output);
-        process.WaitForExit();
-        exitCode = process.ExitCode;
-        // One line: MSBuild would log every line of a multi-line message as an error of its own.
-        errors = string.Join(" ", stderr.GetAwaiter().GetResult().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
-        return output.ToArray();
-    }
-
-#if NETFRAMEWORK
-    /// <summary>Quotes one argument as CommandLineToArgvW reads it back (.NET Framework has no ArgumentList).</summary>
-    private static string QuoteForWindows(string argument)
-    {
-        if (argument.Length > 0 && argument.IndexOfAny([' ', '\t', '"']) < 0)
-        {
-            return argument;
-        }
-
-        var quoted = new StringBuilder("\"");
-        int backslashes = 0;
-        foreach (char c in argument)
-        {
-            if (c == '\\')
-            {
-                backslashes++;
-                continue;
-            }
-
-            quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes).Append(c);
-            backslashes = 0;
-        }
-
-        return quoted.Append('\\', backslashes * 2).Append('"').ToString();
-    }
-#endif
+    private byte[] Run(string[] arguments, out int exitCode, out string errors) =>
+        ToolProcess.Run(executable, arguments, IgnoreCase, out exitCode, out errors);
 }

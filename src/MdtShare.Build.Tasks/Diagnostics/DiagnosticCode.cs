@@ -85,6 +85,8 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode BootImageWithoutBootstrapIni = new("MDTS4005", Severity.Warning);
     public static readonly DiagnosticCode BootImagePatchNotVerified = new("MDTS4006", Severity.Error);
     public static readonly DiagnosticCode BootImageNotFound = new("MDTS4007", Severity.Error);
+    public static readonly DiagnosticCode IsoStale = new("MDTS4008", Severity.Warning);
+    public static readonly DiagnosticCode IsoRebuildFailed = new("MDTS4009", Severity.Error);
 
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
@@ -102,7 +104,7 @@ public sealed class DiagnosticCode
         NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
-        BootImagePatchNotVerified, BootImageNotFound,
+        BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed,
         InternalError,
     ];
 }

@@ -24,6 +24,9 @@ public sealed class PatchBootImages : MdtShareTask
     /// <summary>The path of wimlib-imagex; empty = found on PATH.</summary>
     public string WimlibImagex { get; set; } = string.Empty;
 
+    /// <summary>The path of xorriso, which rebuilds Boot/*.iso around the patched WIMs; empty = found on PATH.</summary>
+    public string Xorriso { get; set; } = string.Empty;
+
     /// <summary>Fail the build, instead of warning, when boot images cannot be patched for want of a tool.</summary>
     public bool RequireBootImagePatch { get; set; }
 
@@ -53,7 +56,8 @@ public sealed class PatchBootImages : MdtShareTask
             return;
         }
 
-        var patcher = new BootImagePatcher(tool, ResolvePath(StampFile));
+        var stamps = new StampFile(ResolvePath(StampFile));
+        var patcher = new BootImagePatcher(tool, stamps);
         var outputs = new List<ITaskItem>();
         foreach (var (relative, source) in images)
         {
@@ -80,12 +84,53 @@ public sealed class PatchBootImages : MdtShareTask
             }
         }
 
+        RebuildIsos(share, overlay, outputs, stamps);
         PatchedImages = [.. outputs];
         if (outputs.Count > 0)
         {
             Log.LogMessage(MessageImportance.High,
                 "To do by hand after publishing: WDS keeps its own copy of each boot image. On every WDS server, replace it " +
                 "(WDS console > Boot Images > Replace Image) with the published " + string.Join(" and ", outputs.Select(o => o.GetMetadata("RelativePath"))) + ".");
+        }
+    }
+
+    /// <summary>Each Boot/*.iso embeds its own copy of the WIM of the same name: rebuilt around the patched one,
+    /// or reported as stale.</summary>
+    private void RebuildIsos(string share, string overlay, List<ITaskItem> patchedWims, StampFile stamps)
+    {
+        string boot = Path.Combine(share, "Boot");
+        if (patchedWims.Count == 0 || !Directory.Exists(boot))
+        {
+            return;
+        }
+
+        string? xorriso = IsoRebuilder.Find(Xorriso.Length > 0 ? ResolvePath(Xorriso) : null, Environment.GetEnvironmentVariable("PATH"));
+        foreach (string iso in Directory.EnumerateFiles(boot, "*.iso").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            string relative = "Boot/" + Path.GetFileName(iso);
+            string wimName = Path.GetFileNameWithoutExtension(iso) + ".wim";
+            ITaskItem? wim = patchedWims.FirstOrDefault(w => string.Equals(Path.GetFileName(w.ItemSpec), wimName, StringComparison.OrdinalIgnoreCase));
+            if (xorriso is null || wim is null)
+            {
+                Report(new Diagnostic(DiagnosticCode.IsoStale,
+                    $"{relative} embeds its own copy of the boot image and is published unchanged: clients booting it keep the old DeployRoot. " +
+                    (xorriso is null ? "Install xorriso (or set Xorriso) to rebuild it, " : $"There is no patched {wimName} to rebuild it with; ") +
+                    "or rebuild it with Update Deployment Share after pointing Bootstrap.ini at the cluster.", iso));
+                continue;
+            }
+
+            string output = Path.Combine(overlay, "Boot", Path.GetFileName(iso));
+            if (new IsoRebuilder(xorriso, stamps).Rebuild(iso, wim.ItemSpec, output, out bool rebuilt) is { } failure)
+            {
+                Report(failure);
+                continue;
+            }
+
+            var item = new TaskItem(output);
+            item.SetMetadata("RelativePath", relative);
+            patchedWims.Add(item);
+            Log.LogMessage(MessageImportance.High,
+                $"{relative}: {(rebuilt ? "rebuilt" : "unchanged since the last build")} with the patched {wimName}, El Torito boot records (BIOS and UEFI) kept -> {output}");
         }
     }
 

@@ -33,7 +33,7 @@ public sealed class BootImagePatcherTests : IDisposable
         return root;
     }
 
-    private BootImagePatcher Patcher(WimlibImagex tool) => new(tool, _temp.Combine("obj", "stamps.txt"));
+    private BootImagePatcher Patcher(WimlibImagex tool) => new(tool, new StampFile(_temp.Combine("obj", "stamps.txt")));
 
     [SkippableTheory]
     [InlineData("LZX")]

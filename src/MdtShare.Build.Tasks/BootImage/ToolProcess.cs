@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace MdtShare.Build.BootImage;
+
+/// <summary>Runs an external tool (wimlib-imagex, xorriso) with exact arguments and collects its output.</summary>
+public static class ToolProcess
+{
+    public static byte[] Run(string executable, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
+        out int exitCode, out string errors)
+    {
+        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+#if NETFRAMEWORK
+        start.Arguments = string.Join(" ", arguments.Select(QuoteForWindows));
+#else
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+#endif
+        foreach (var (name, value) in environment.Select(p => (p.Key, p.Value)))
+        {
+            start.EnvironmentVariables[name] = value;
+        }
+
+        using Process process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var output = new MemoryStream();
+        process.StandardOutput.BaseStream.CopyTo(output);
+        process.WaitForExit();
+        exitCode = process.ExitCode;
+
+        // One line: MSBuild would log every line of a multi-line message as an error of its own.
+        errors = string.Join(" ", stderr.GetAwaiter().GetResult().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
+        return output.ToArray();
+    }
+
+    /// <summary>The executable in a folder of PATH (or the configured path when given and present); null if none.</summary>
+    public static string? Find(string? configuredPath, string? pathVariable, params string[] names) =>
+        !string.IsNullOrWhiteSpace(configuredPath)
+            ? File.Exists(configuredPath) ? configuredPath : null
+            : (pathVariable ?? string.Empty).Split(Path.PathSeparator).Where(d => d.Length > 0)
+                .SelectMany(d => names.Select(n => Path.Combine(d, n))).FirstOrDefault(File.Exists);
+
+#if NETFRAMEWORK
+    /// <summary>Quotes one argument as CommandLineToArgvW reads it back (.NET Framework has no ArgumentList).</summary>
+    private static string QuoteForWindows(string argument)
+    {
+        if (argument.Length > 0 && argument.IndexOfAny([' ', '\t', '"']) < 0)
+        {
+            return argument;
+        }
+
+        var quoted = new StringBuilder("\"");
+        int backslashes = 0;
+        foreach (char c in argument)
+        {
+            if (c == '\\')
+            {
+                backslashes++;
+                continue;
+            }
+
+            quoted.Append('\\', c == '"' ? (backslashes * 2) + 1 : backslashes).Append(c);
+            backslashes = 0;
+        }
+
+        return quoted.Append('\\', backslashes * 2).Append('"').ToString();
+    }
+#endif
+}
