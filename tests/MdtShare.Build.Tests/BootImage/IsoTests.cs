@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using MdtShare.Build.BootImage;
 using MdtShare.Build.Manifest;
@@ -17,18 +16,6 @@ public sealed class IsoTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static string RequireXorriso()
-    {
-        string? xorriso = IsoRebuilder.Find(null, Environment.GetEnvironmentVariable("PATH"));
-        if (xorriso is null && Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            throw new InvalidOperationException("xorriso is missing on a CI machine; .ci/run must install it.");
-        }
-
-        Skip.If(xorriso is null, "xorriso not found: install the Debian package xorriso to run the ISO tests.");
-        return xorriso!;
-    }
-
     /// <summary>A share with a LiteTouch WIM and an ISO around it, bootable by BIOS and UEFI like MDT's media.</summary>
     private void WriteShare()
     {
@@ -37,7 +24,7 @@ public sealed class IsoTests : IDisposable
         Wimlib.Capture(_temp.Combine("pe"), _temp.Combine("share", "Boot", "LiteTouchPE_x64.wim").EnsureParent());
         Trees.Write(_temp.Combine("media"), ("boot/etfsboot.com", new string('b', 4096)), ("boot/bcd", "bcd"), ("efi/microsoft/boot/efisys.bin", new string('e', 1_474_560)));
         File.Copy(_temp.Combine("share", "Boot", "LiteTouchPE_x64.wim"), _temp.Combine("media", "sources", "boot.wim").EnsureParent());
-        Xorriso("-as", "mkisofs", "-quiet", "-iso-level", "3", "-o", _temp.Combine("share", "Boot", "LiteTouchPE_x64.iso"),
+        Wimlib.Xorriso("-as", "mkisofs", "-quiet", "-iso-level", "3", "-o", _temp.Combine("share", "Boot", "LiteTouchPE_x64.iso"),
             "-b", "boot/etfsboot.com", "-no-emul-boot", "-boot-load-size", "8", "-eltorito-alt-boot", "-e", "efi/microsoft/boot/efisys.bin", "-no-emul-boot", _temp.Combine("media"));
         _temp.WriteFile("bin/overlay/Control/Bootstrap.ini", Encoding.ASCII.GetBytes("[Settings]\r\nPriority=Default\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\n"));
     }
@@ -56,17 +43,17 @@ public sealed class IsoTests : IDisposable
     public void TheIsoIsRebuiltAroundThePatchedWim_KeepingBiosAndUefiBootRecords()
     {
         Wimlib.Require();
-        RequireXorriso();
+        Wimlib.RequireXorriso();
         WriteShare();
         string sourceIsoHash = FileHasher.Hash(_temp.Combine("share", "Boot", "LiteTouchPE_x64.iso"), CancellationToken.None);
 
         Assert.True(Task(string.Empty).Execute(), string.Join("\n", _engine.AllText));
 
         string iso = _temp.Combine("bin", "overlay", "Boot", "LiteTouchPE_x64.iso");
-        Xorriso("-osirrox", "on", "-indev", iso, "-extract", "/sources/boot.wim", _temp.Combine("extracted.wim"));
+        Wimlib.Xorriso("-osirrox", "on", "-indev", iso, "-extract", "/sources/boot.wim", _temp.Combine("extracted.wim"));
         Assert.Equal(FileHasher.Hash(_temp.Combine("bin", "overlay", "Boot", "LiteTouchPE_x64.wim"), CancellationToken.None),
             FileHasher.Hash(_temp.Combine("extracted.wim"), CancellationToken.None));
-        string records = Xorriso("-indev", iso, "-report_el_torito", "plain");
+        string records = Wimlib.Xorriso("-indev", iso, "-report_el_torito", "plain");
         Assert.Contains("El Torito img path :   1  /boot/etfsboot.com", records);
         Assert.Contains("El Torito img path :   2  /efi/microsoft/boot/efisys.bin", records);
         Assert.Matches(@"El Torito boot img :\s+1\s+BIOS\s+y", records);
@@ -83,29 +70,13 @@ public sealed class IsoTests : IDisposable
     public void WithoutXorrisoTheIsoIsReportedStale()
     {
         Wimlib.Require();
-        RequireXorriso();
+        Wimlib.RequireXorriso();
         WriteShare();
 
         Assert.True(Task(_temp.Combine("no", "xorriso")).Execute());
 
         Assert.Equal(["MDTS4008"], _engine.WarningCodes);
         Assert.False(File.Exists(_temp.Combine("bin", "overlay", "Boot", "LiteTouchPE_x64.iso")));
-    }
-
-    private static string Xorriso(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("xorriso") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, errors);
-        return output;
     }
 }
 

@@ -4,22 +4,14 @@ using MdtShare.Build.BootImage;
 namespace MdtShare.Build.Tests.Support;
 
 /// <summary>
-/// The real wimlib-imagex for boot-image tests. CI installs it (.ci/run), and there a missing tool fails the test;
-/// on a developer machine without it the tests are skipped with a message naming the package.
+/// The real wimlib-imagex and xorriso for boot-image tests. CI installs them (.ci/run), and there a missing tool
+/// fails the test; on a developer machine without them the tests are skipped with a message naming the package.
 /// </summary>
 public static class Wimlib
 {
-    public static WimlibImagex Require()
-    {
-        WimlibImagex? tool = WimlibImagex.Find(null, Environment.GetEnvironmentVariable("PATH"));
-        if (tool is null && Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            throw new InvalidOperationException("wimlib-imagex is missing on a CI machine; .ci/run must install wimtools.");
-        }
+    public static WimlibImagex Require() => new(RequireTool(WimlibImagex.Find(null, Path())?.Name, "wimlib-imagex", "wimtools"));
 
-        Skip.If(tool is null, "wimlib-imagex not found: install the Debian package wimtools to run the boot-image tests.");
-        return tool!;
-    }
+    public static string RequireXorriso() => RequireTool(IsoRebuilder.Find(null, Path()), "xorriso", "xorriso");
 
     /// <summary>Captures a folder into a bootable WIM, as MDT's boot images are.</summary>
     public static void Capture(string tree, string wim, string compression = "LZX", string name = "Lite Touch Windows PE (x64)") =>
@@ -31,17 +23,36 @@ public static class Wimlib
     /// <summary>Extracts a whole image into a folder.</summary>
     public static void Apply(string wim, int image, string folder) => Run("apply", wim, image.ToString(), folder);
 
-    public static void Run(params string[] arguments)
+    public static string Run(params string[] arguments) => Tool("wimlib-imagex", arguments);
+
+    public static string Xorriso(params string[] arguments) => Tool("xorriso", arguments);
+
+    private static string? Path() => Environment.GetEnvironmentVariable("PATH");
+
+    private static string RequireTool(string? found, string tool, string package)
     {
-        var start = new ProcessStartInfo("wimlib-imagex") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (found is null && Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            throw new InvalidOperationException($"{tool} is missing on a CI machine; .ci/run must install {package}.");
+        }
+
+        Skip.If(found is null, $"{tool} not found: install the Debian package {package} to run the boot-image tests.");
+        return found!;
+    }
+
+    private static string Tool(string tool, string[] arguments)
+    {
+        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
         using Process process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        var errors = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"wimlib-imagex {string.Join(' ', arguments)} failed: {output}");
+        Assert.True(process.ExitCode == 0, $"{tool} {string.Join(' ', arguments)} failed: {output}{errors.Result}");
+        return output;
     }
 }
