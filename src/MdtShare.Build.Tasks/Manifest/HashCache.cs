@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -30,6 +31,7 @@ public sealed class HashCache
 
     public static HashCache Empty() => new(new(StringComparer.Ordinal), rebuilt: false);
 
+    [MethodImpl(HotPath.Optimize)]
     public static HashCache Load(string path)
     {
         if (!File.Exists(path))
@@ -65,6 +67,7 @@ public sealed class HashCache
 
     /// <summary>Whether saving for these keys would write anything new: an entry was added or replaced, or the
     /// set of files is not the one loaded.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public bool NeedsSaving(IReadOnlyCollection<string> keys) => _changed || keys.Count != _entries.Count || keys.Any(k => !_entries.ContainsKey(k));
 
     public bool TryGet(string key, TreeFile file, out string hash)
@@ -86,6 +89,7 @@ public sealed class HashCache
     }
 
     /// <summary>The cache holding only the given keys (files that left the share are forgotten).</summary>
+    [MethodImpl(HotPath.Optimize)]
     public byte[] ToBytes(IEnumerable<string> keys)
     {
         var text = new StringBuilder(Magic).Append('\n');

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MdtShare.Build.Mirror;
 
 namespace MdtShare.Build.Manifest;
@@ -8,6 +9,7 @@ public sealed record ManifestBuild(ShareManifest Manifest, int HashedFiles, long
 /// parallel, taking unchanged files' hashes from the cache.</summary>
 public static class ManifestBuilder
 {
+    [MethodImpl(HotPath.Optimize)]
     public static ManifestBuild Build(SourceTree tree, HashCache cache, int parallelism, CancellationToken cancellation)
     {
         var files = tree.Files.Values.ToList();

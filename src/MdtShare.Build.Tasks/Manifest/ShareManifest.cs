@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using MdtShare.Build.Diagnostics;
@@ -26,6 +27,7 @@ public sealed class ShareManifest
 
     public long TotalBytes => Entries.Sum(e => e.Length);
 
+    [MethodImpl(HotPath.Optimize)]
     public byte[] ToBytes()
     {
         var text = new StringBuilder(Header).Append('\n');
@@ -40,6 +42,7 @@ public sealed class ShareManifest
 
     /// <summary>Reads a manifest defensively: anything that could point outside a target root, or is not exactly
     /// what we write, is a coded error at its line and the whole manifest is refused.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static ShareManifest Parse(byte[] bytes, string file, List<Diagnostic> errors)
     {
         string text;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MdtShare.Build.Mirror;
@@ -41,6 +42,7 @@ public static class ShareVerifier
     /// <param name="written">For the quick check after a publish: what the publish wrote. A file with that size and
     /// last-write time (within <paramref name="tolerance"/>) is taken as verified, since it was hashed as it was
     /// written; only files that look different are hashed again. Null hashes everything.</param>
+    [MethodImpl(HotPath.Optimize)]
     public static VerifyResult Verify(ShareManifest manifest, string root, ExcludeFilter exclude, int parallelism, CancellationToken cancellation,
         IReadOnlyDictionary<string, TreeFile>? written = null, TimeSpan tolerance = default)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MdtShare.Build.Diagnostics;
 
 namespace MdtShare.Build.Manifest;
@@ -18,6 +19,7 @@ public static class WindowsNames
     };
 
     /// <summary>Why one name (a single path segment) is invalid on Windows, or null.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static string? Problem(string name)
     {
         if (name.Any(c => c < 0x20))
@@ -41,6 +43,7 @@ public static class WindowsNames
     }
 
     /// <summary>Every invalid name and every pair of paths that differ only in letter case.</summary>
+    [MethodImpl(HotPath.Optimize)]
     public static IEnumerable<Diagnostic> Check(IEnumerable<string> relativePaths, string root)
     {
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

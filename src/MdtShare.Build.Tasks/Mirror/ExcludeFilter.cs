@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -24,6 +25,7 @@ public sealed class ExcludeFilter
     }
 
     /// <param name="relativePath">'/'-separated path relative to the root.</param>
+    [MethodImpl(HotPath.Optimize)]
     public bool IsExcluded(string relativePath) => _patterns.Any(p => p.IsMatch(relativePath));
 
     /// <summary>True when everything below a folder is excluded, so it need not even be enumerated.</summary>

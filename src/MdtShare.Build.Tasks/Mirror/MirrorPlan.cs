@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MdtShare.Build.Mirror;
 
 public enum CopyReason
@@ -47,6 +48,7 @@ public sealed class MirrorPlan
     /// <param name="source">The source share with overlay files merged in.</param>
     /// <param name="overlayPaths">Relative paths that come from an overlay: published with the metadata.</param>
     /// <param name="isUnchanged">Decides whether an existing destination file already matches its source.</param>
+    [MethodImpl(HotPath.Optimize)]
     public static MirrorPlan Create(SourceTree source, TreeSnapshot destination, string destinationRoot, Func<TreeFile, TreeFile, bool> isUnchanged)
     {
         var plan = new MirrorPlan { DestinationFileCount = destination.Files.Count + destination.Links.Count };

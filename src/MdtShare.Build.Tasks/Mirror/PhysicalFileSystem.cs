@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MdtShare.Build.IO;
 
 namespace MdtShare.Build.Mirror;
@@ -8,6 +9,7 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
 
     public static PhysicalFileSystem Instance { get; } = new();
 
+    [MethodImpl(HotPath.Optimize)]
     public IReadOnlyList<FileSystemEntry> Enumerate(string directory) =>
         new DirectoryInfo(directory).EnumerateFileSystemInfos().Select(ToEntry).ToList();
 
@@ -53,6 +55,7 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
 
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
 
+    [MethodImpl(HotPath.Optimize)]
     private static FileSystemEntry ToEntry(FileSystemInfo info)
     {
         bool link = (info.Attributes & FileAttributes.ReparsePoint) != 0;

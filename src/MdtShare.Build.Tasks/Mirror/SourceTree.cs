@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MdtShare.Build.Mirror;
 
 /// <summary>
@@ -27,6 +28,7 @@ public sealed class SourceTree
 
     public long TotalBytes => Files.Values.Sum(f => f.Length);
 
+    [MethodImpl(HotPath.Optimize)]
     public static SourceTree Create(IMirrorFileSystem fileSystem, string shareRoot, IEnumerable<string> overlayRoots,
         ExcludeFilter exclude, Func<string, bool> isReserved)
     {

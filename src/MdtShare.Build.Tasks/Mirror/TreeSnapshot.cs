@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace MdtShare.Build.Mirror;
 
 /// <summary>A file seen in a tree: where it is, and what it looked like when enumerated.</summary>
@@ -26,6 +27,7 @@ public sealed class TreeSnapshot
     /// <summary>Temp files an interrupted run left behind (full paths).</summary>
     public List<string> LeftoverTempFiles { get; } = [];
 
+    [MethodImpl(HotPath.Optimize)]
     public static TreeSnapshot Take(IMirrorFileSystem fileSystem, string root, ExcludeFilter exclude, Func<string, bool> isReserved)
     {
         var snapshot = new TreeSnapshot();
