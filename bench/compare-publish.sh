@@ -22,13 +22,15 @@ cat > "$work/project/deploymentshare.proj" <<XML
   <PropertyGroup>
     <DeploymentShare>$share</DeploymentShare>
     <DeployRoot>\\\\MDTCLUSTER\\Distribution\$</DeployRoot>
+    <!-- The generated Boot/LiteTouchPE_*.wim hold random bytes, not WIM images: measure the mirror, not patching. -->
+    <WimlibImagex>$work/no-wimlib</WimlibImagex>
   </PropertyGroup>
   <ItemGroup><PublishTarget Include="$work/ours" /></ItemGroup>
 </Project>
 XML
 export NUGET_PACKAGES="$work/nuget" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 ours() { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false "$@" >/dev/null; }
-ours  # restore and warm up
+ours || { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:m; exit 1; }  # restore and warm up
 tar cf - -C "$share" . | cat > /dev/null   # warm the page cache (tar skips reading data when writing to /dev/null itself)
 
 measure() { # name command...: elapsed seconds and peak RSS (KB) from GNU time
