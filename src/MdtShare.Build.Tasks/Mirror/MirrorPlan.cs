@@ -43,8 +43,6 @@ public sealed class MirrorPlan
 
     public int FileDeleteCount => SwapDeletes.Concat(Deletes).Count(d => d.Kind != DeleteKind.Directory);
 
-    public bool IsEmpty => SwapDeletes.Count + DirectoriesToCreate.Count + BulkCopies.Count + MetadataCopies.Count + Deletes.Count == 0;
-
     /// <param name="source">The source share with overlay files merged in.</param>
     /// <param name="overlayPaths">Relative paths that come from an overlay: published with the metadata.</param>
     /// <param name="isUnchanged">Decides whether an existing destination file already matches its source.</param>

@@ -26,8 +26,6 @@ public sealed class SourceTree
     /// <summary>Links found in the share: not published (a link could point anywhere).</summary>
     public IReadOnlyList<string> Links { get; }
 
-    public long TotalBytes => Files.Values.Sum(f => f.Length);
-
     [MethodImpl(HotPath.Optimize)]
     public static SourceTree Create(IMirrorFileSystem fileSystem, string shareRoot, IEnumerable<string> overlayRoots,
         ExcludeFilter exclude, Func<string, bool> isReserved)
