@@ -54,12 +54,19 @@ public sealed class BootImagePatcherTests : IDisposable
         Assert.Equal([@"\\MDTCLUSTER\Distribution$"], result.DeployRootsAfter);
         Assert.Equal(sourceHash, FileHasher.Hash(Source, CancellationToken.None));
         Assert.Equal(new WimInfo(1, 1), tool.Info(Output));
+        Assert.Contains("Lite Touch Windows PE (x64)", ImageMetadata(Source));
+        Assert.Equal(ImageMetadata(Source), ImageMetadata(Output));
         Wimlib.Apply(Output, 1, _temp.Combine("applied"));
         var expected = Trees.Read(_temp.Combine("pe"));
         expected["Deploy/Scripts/Bootstrap.ini"] = NewIni;
         Assert.Equal(expected, Trees.Read(_temp.Combine("applied")));
         Assert.Empty(Directory.EnumerateFiles(_temp.Combine("overlay", "Boot"), ".~mdtshare*"));
     }
+
+    /// <summary>The image's name, description and counts as wiminfo reports them.</summary>
+    private static string ImageMetadata(string wim) => string.Join("\n", Wimlib.Run("info", wim, "1").Split('\n')
+        .Where(l => l.StartsWith("Name:", StringComparison.Ordinal) || l.StartsWith("Description:", StringComparison.Ordinal)
+            || l.StartsWith("Directory Count:", StringComparison.Ordinal) || l.StartsWith("File Count:", StringComparison.Ordinal)));
 
     [SkippableFact]
     public void TheBootIndexImageIsPatched_NotImageOne()
