@@ -17,13 +17,15 @@ public sealed class HostReferenceScanner
 {
     private static readonly HashSet<string> BareHostKeys = new(StringComparer.OrdinalIgnoreCase) { "SQLServer", "WSUSServer", "MonitorHost" };
 
+    private readonly string[] _names;
     private readonly Regex _unc;
     private readonly Regex _url;
     private readonly Regex _bare;
 
     public HostReferenceScanner(IEnumerable<string> hosts)
     {
-        string names = string.Join("|", hosts.Select(Short).Distinct(StringComparer.OrdinalIgnoreCase).Select(Regex.Escape));
+        _names = hosts.Select(Short).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        string names = string.Join("|", _names.Select(Regex.Escape));
         string host = $@"(?<host>(?:{names})(?:\.[A-Za-z0-9-]+)*)";
         _unc = new Regex($@"\\\\{host}(?=[\\/""'\s<;,]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
         _url = new Regex($@"\b[a-z][a-z0-9+.-]*://{host}(?=[:/""'\s<;,]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -63,7 +65,10 @@ public sealed class HostReferenceScanner
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i];
-            if (ini && line.TrimStart().StartsWith(";", StringComparison.Ordinal))
+
+            // Most lines do not mention the server at all: a substring test spares them the regexes.
+            if (!_names.Any(n => line.IndexOf(n, StringComparison.OrdinalIgnoreCase) >= 0)
+                || (ini && line.TrimStart().StartsWith(";", StringComparison.Ordinal)))
             {
                 continue;
             }
