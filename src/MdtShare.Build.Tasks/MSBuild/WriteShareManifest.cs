@@ -42,7 +42,7 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask
         {
             var overlays = manifestItem.GetMetadata("OverlayDirectories").Split(';').Select(o => o.Trim()).Where(o => o.Length > 0).Select(ResolvePath);
             SourceTree tree = SourceTree.Create(PhysicalFileSystem.Instance, share, overlays, exclude, _ => false);
-            var invalid = WindowsNames.Check(tree.Files.Keys, share).ToList();
+            var invalid = WindowsNames.Check(tree.Files.Keys, share);
             Report(invalid);
             if (invalid.Count > 0)
             {

@@ -22,14 +22,17 @@ public static class WindowsNames
     [MethodImpl(HotPath.Optimize)]
     public static string? Problem(string name)
     {
-        if (name.Any(c => c < 0x20))
+        foreach (char c in name)
         {
-            return name.IndexOf('\n') >= 0 ? "contains a line break" : "contains a control character";
-        }
+            if (c < 0x20)
+            {
+                return c == '\n' ? "contains a line break" : "contains a control character";
+            }
 
-        if (name.IndexOfAny(InvalidChars.ToCharArray()) is var at and >= 0)
-        {
-            return $"contains '{name[at]}', which Windows does not allow in names";
+            if (InvalidChars.IndexOf(c) >= 0)
+            {
+                return $"contains '{c}', which Windows does not allow in names";
+            }
         }
 
         if (name.EndsWith(".", StringComparison.Ordinal) || name.EndsWith(" ", StringComparison.Ordinal))
@@ -39,38 +42,56 @@ public static class WindowsNames
 
         int dot = name.IndexOf('.');
         string stem = (dot < 0 ? name : name.Substring(0, dot)).TrimEnd(' ');
-        return Reserved.Contains(stem) ? $"is the reserved device name {stem.ToUpperInvariant()}" : null;
+        return stem.Length <= 7 && Reserved.Contains(stem) ? $"is the reserved device name {stem.ToUpperInvariant()}" : null;
     }
 
-    /// <summary>Every invalid name and every pair of paths that differ only in letter case.</summary>
+    /// <summary>Every invalid name (each folder reported once) and every pair of paths that differ only in letter case.</summary>
     [MethodImpl(HotPath.Optimize)]
-    public static IEnumerable<Diagnostic> Check(IEnumerable<string> relativePaths, string root)
+    public static List<Diagnostic> Check(IEnumerable<string> relativePaths, string root)
     {
+        var findings = new List<Diagnostic>();
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var checkedFolders = new HashSet<string>(StringComparer.Ordinal);
         foreach (string path in relativePaths.OrderBy(p => p, StringComparer.Ordinal))
         {
-            foreach (string segment in path.Split('/'))
+            string? problem = null;
+            string segment = string.Empty;
+            int start = 0;
+            for (int slash = path.IndexOf('/'); problem is null && slash >= 0; start = slash + 1, slash = path.IndexOf('/', start))
             {
-                if (Problem(segment) is { } problem)
+                if (checkedFolders.Add(path.Substring(0, slash)))
                 {
-                    yield return new Diagnostic(DiagnosticCode.NameInvalidOnWindows,
-                        $"'{Printable(path)}' cannot be published to a Windows share: '{Printable(segment)}' {problem}. Rename it in the deployment share.",
-                        Path.Combine(root, path));
-                    break;
+                    segment = path.Substring(start, slash - start);
+                    problem = Problem(segment);
                 }
+            }
+
+            if (problem is null)
+            {
+                segment = path.Substring(start);
+                problem = Problem(segment);
+            }
+
+            if (problem is not null)
+            {
+                findings.Add(new Diagnostic(DiagnosticCode.NameInvalidOnWindows,
+                    $"'{Printable(path)}' cannot be published to a Windows share: '{Printable(segment)}' {problem}. Rename it in the deployment share.",
+                    Path.Combine(root, path)));
             }
 
             if (seen.TryGetValue(path, out string? other))
             {
-                yield return new Diagnostic(DiagnosticCode.CaseCollision,
+                findings.Add(new Diagnostic(DiagnosticCode.CaseCollision,
                     $"'{other}' and '{path}' differ only in letter case; a Windows share holds one file for both. Remove one of them from the deployment share.",
-                    Path.Combine(root, path));
+                    Path.Combine(root, path)));
             }
             else
             {
                 seen[path] = path;
             }
         }
+
+        return findings;
     }
 
     private static string Printable(string text) => new(text.Select(c => c < 0x20 ? '?' : c).ToArray());
