@@ -72,6 +72,13 @@ public sealed class SampleTests(PackageFixture package)
         string embedded = ExtractBootstrapIni(project.PathOf("published/Boot/LiteTouchPE_x64.wim"));
         Assert.Equal(project.Read("bin/overlay/Control/Bootstrap.ini").ReplaceLineEndings(), embedded.ReplaceLineEndings().TrimEnd() + Environment.NewLine);
         Assert.Contains("  Boot/LiteTouchPE_x64.wim\n", project.Read("bin/DeploymentShare.sha256"));
+
+        // The Xorriso property reaches the task: a tool path that does not exist leaves an ISO stale (it would
+        // otherwise take xorriso from PATH and fail on this fake ISO).
+        project.Write("DeploymentShare/Boot/LiteTouchPE_x64.iso", "not an ISO");
+        ProcessResult stale = project.Build("deploymentshare.proj", "-p:Xorriso=" + project.PathOf("no/xorriso"));
+        Assert.True(stale.ExitCode == 0, stale.ToString());
+        Assert.Contains("MDTS4008", stale.WarningCodes);
     }
 
     private static bool WimlibIsInstalled =>
