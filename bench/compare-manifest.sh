@@ -9,6 +9,8 @@
 set -euo pipefail
 share=$(realpath "$1"); runs=${2:-3}; work=${3:-/tmp/mdtshare-bench-manifest}
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/common.sh
+source "$repo/bench/common.sh"
 dotnet build "$repo/bench/MdtShare.Bench" -c Release -nologo -v:q >/dev/null
 bench="$repo/bench/MdtShare.Bench/bin/Release/net10.0/MdtShare.Bench"
 rm -rf "$work"; mkdir -p "$work"
@@ -18,10 +20,6 @@ rm -rf "$work"; mkdir -p "$work"
 rsync -a --delete "$share/" "$work/mirror/"
 tar cf - -C "$share" . | cat > /dev/null   # warm the page cache (tar skips reading data when writing to /dev/null itself)
 
-measure() { # name command...
-  /usr/bin/time -f "%e %M" -o "$work/time" "${@:2}" >/dev/null 2>&1 || { echo "$1 failed" >&2; exit 1; }
-  echo "$1 $(tail -1 "$work/time")" >> "$work/results"
-}
 sha_two() { (cd "$share" && tr '\n' '\0' < "$work/half0" | xargs -0 sha256sum > "$work/s0") & (cd "$share" && tr '\n' '\0' < "$work/half1" | xargs -0 sha256sum > "$work/s1"); wait; }
 openssl_two() { (cd "$share" && tr '\n' '\0' < "$work/half0" | xargs -0 openssl dgst -sha256 > /dev/null) & (cd "$share" && tr '\n' '\0' < "$work/half1" | xargs -0 openssl dgst -sha256 > /dev/null); wait; }
 export -f sha_two openssl_two; export share work
@@ -39,13 +37,4 @@ done
 
 files=$(wc -l < "$work/half0"); files=$((files + $(wc -l < "$work/half1"))); bytes=$(du -sb "$share" | cut -f1)
 echo "share: $files files, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GiB", b / 2^30 }'); $runs runs each, alternating; $(nproc) cores"
-awk '
-  { t[$1] = t[$1] " " $2; m[$1] = ($3 > m[$1] ? $3 : m[$1]) }
-  function median(list,   a, n, i, j, x) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }; return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  END {
-    for (k in t) med[k] = median(t[k])
-    printf "%-20s %10s %10s %10s\n", "scenario", "median s", "vs ours", "peak MB"
-    n = split("cold-ours cold-sha256sum-x2 cold-openssl-x2 warm-ours noop-rsync verify-ours verify-sha256sum-c", order, " ")
-    for (i = 1; i <= n; i++) { k = order[i]; ref = (k ~ /^cold/) ? med["cold-ours"] : (k ~ /^verify/) ? med["verify-ours"] : med["warm-ours"]
-      printf "%-20s %10.2f %9.2fx %10.0f\n", k, med[k], med[k] / ref, m[k] / 1024 }
-  }' "$work/results"
+print_medians "cold-ours cold-sha256sum-x2 cold-openssl-x2 warm-ours noop-rsync verify-ours verify-sha256sum-c" "cold=cold-ours verify=verify-ours warm=warm-ours noop=warm-ours"

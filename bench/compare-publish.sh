@@ -9,6 +9,8 @@
 set -euo pipefail
 share=$(realpath "$1"); runs=${2:-3}; work=${3:-/tmp/mdtshare-bench}
 repo=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench/common.sh
+source "$repo/bench/common.sh"
 version=$(sed -n 's:.*<MdtShareVersion>\(.*\)</MdtShareVersion>.*:\1:p' "$repo/Directory.Build.props")
 
 dotnet pack "$repo/src/MdtShare.Build.Tasks/MdtShare.Build.Tasks.csproj" -c Release -o "$repo/artifacts/packages" -nologo -v:q >/dev/null
@@ -33,10 +35,6 @@ ours() { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -t
 ours || { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:m; exit 1; }  # restore and warm up
 tar cf - -C "$share" . | cat > /dev/null   # warm the page cache (tar skips reading data when writing to /dev/null itself)
 
-measure() { # name command...: elapsed seconds and peak RSS (KB) from GNU time
-  /usr/bin/time -f "%e %M" -o "$work/time" "${@:2}" >/dev/null 2>&1 || { echo "$1 failed" >&2; exit 1; }
-  echo "$1 $(tail -1 "$work/time")" >> "$work/results"
-}
 : > "$work/results"
 for run in $(seq "$runs"); do
   rm -rf "$work/ours" "$work/cp" "$work/rsync"; sync
@@ -49,13 +47,4 @@ done
 
 files=$(find "$share" -type f | wc -l); bytes=$(du -sb "$share" | cut -f1)
 echo "share: $files files, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GiB", b / 2^30 }'); $runs runs each, alternating; $(nproc) cores"
-awk '
-  { t[$1] = t[$1] " " $2; m[$1] = ($3 > m[$1] ? $3 : m[$1]) }
-  function median(list,   a, n, i, j, x) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }; return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  END {
-    for (k in t) med[k] = median(t[k])
-    printf "%-12s %10s %10s %10s\n", "scenario", "median s", "vs ours", "peak MB"
-    split("full-cp full-rsync full-ours noop-rsync noop-ours", order, " ")
-    for (i = 1; i <= 5; i++) { k = order[i]; ref = (k ~ /^full/) ? med["full-ours"] : med["noop-ours"]
-      printf "%-12s %10.2f %9.2fx %10.0f\n", k, med[k], med[k] / ref, m[k] / 1024 }
-  }' "$work/results"
+print_medians "full-cp full-rsync full-ours noop-rsync noop-ours" "full=full-ours noop=noop-ours"

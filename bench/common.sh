@@ -1,0 +1,23 @@
+# Shared by the side-by-side scripts: sourced, not run.
+
+# measure NAME COMMAND...: appends "NAME seconds peak-KB" (GNU time) to $work/results; stops on failure.
+measure() {
+  /usr/bin/time -f "%e %M" -o "$work/time" "${@:2}" >/dev/null 2>&1 || { echo "$1 failed" >&2; exit 1; }
+  echo "$1 $(tail -1 "$work/time")" >> "$work/results"
+}
+
+# print_medians "SCENARIO..." "PREFIX=REFERENCE...": one line per scenario with its median, its ratio to the
+# reference named for its prefix (the part before the first '-'), and its peak memory in MB.
+print_medians() {
+  awk -v order="$1" -v refs="$2" '
+    { t[$1] = t[$1] " " $2; m[$1] = ($3 > m[$1] ? $3 : m[$1]) }
+    function median(list,   a, n, i, j, x) { n = split(list, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { x = a[i]; a[i] = a[j]; a[j] = x }; return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    END {
+      for (k in t) med[k] = median(t[k])
+      n = split(refs, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); ref[kv[1]] = kv[2] }
+      printf "%-20s %10s %10s %10s\n", "scenario", "median s", "vs ours", "peak MB"
+      n = split(order, names, " ")
+      for (i = 1; i <= n; i++) { k = names[i]; split(k, part, "-")
+        printf "%-20s %10.2f %9.2fx %10.0f\n", k, med[k], med[k] / med[ref[part[1]]], m[k] / 1024 }
+    }' "$work/results"
+}
