@@ -1,13 +1,13 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.Tests.Support;
 
 namespace MdtShare.Build.Tests;
 
 public class DiagnosticCatalogTests
 {
-    private static readonly string RepositoryRoot = typeof(DiagnosticCatalogTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+    private static readonly string RepositoryRoot = Repository.Root;
 
     [Fact]
     public void CodesAreUniqueAndWellFormed()

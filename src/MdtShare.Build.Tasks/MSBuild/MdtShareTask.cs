@@ -50,8 +50,6 @@ public abstract class MdtShareTask : MSBuildTask
     protected string ResolvePath(string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(ProjectDirectory, path));
 
-    internal void ReportFinding(Diagnostic diagnostic) => Report(diagnostic);
-
     protected void Report(Diagnostic diagnostic)
     {
         string file = diagnostic.File ?? ProjectPath;

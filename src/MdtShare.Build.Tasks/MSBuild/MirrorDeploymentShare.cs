@@ -112,7 +112,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
             }
 
             string manifestFile = target.GetMetadata("ShareManifest");
-            ShareManifest? manifest = manifestFile.Length == 0 ? null : ManifestReader.Read(ResolvePath(manifestFile), this);
+            var findings = new List<Diagnostic>();
+            ShareManifest? manifest = manifestFile.Length == 0 ? null : ManifestReader.Read(ResolvePath(manifestFile), findings);
+            Report(findings);
             if (manifestFile.Length > 0 && manifest is null)
             {
                 continue;

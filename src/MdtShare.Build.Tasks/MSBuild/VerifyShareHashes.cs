@@ -54,7 +54,10 @@ public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
             }
 
             string manifestFile = ResolvePath(target.GetMetadata("ShareManifest") is { Length: > 0 } own ? own : ShareManifest);
-            if (ManifestReader.Read(manifestFile, this) is not { } manifest)
+            var findings = new List<Diagnostic>();
+            ShareManifest? manifest = ManifestReader.Read(manifestFile, findings);
+            Report(findings);
+            if (manifest is null)
             {
                 continue;
             }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text;
 using MdtShare.Build.HostReferences;
 using MdtShare.Build.Tasks;
@@ -8,8 +7,7 @@ namespace MdtShare.Build.Tests.HostReferences;
 
 public sealed class HostReferenceTests : IDisposable
 {
-    private static readonly string SampleShare = Path.Combine(typeof(HostReferenceTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!, "samples", "deploymentshare", "DeploymentShare");
+    private static readonly string SampleShare = Path.Combine(Repository.Root, "samples", "deploymentshare", "DeploymentShare");
 
     private readonly TempDirectory _temp = new();
 
