@@ -38,10 +38,11 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask
         string share = ResolvePath(DeploymentShare);
         var exclude = new ExcludeFilter(ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)));
         var manifests = new List<(string File, SourceTree Tree)>();
+        TreeSnapshot listing = TreeSnapshot.Take(PhysicalFileSystem.Instance, share, exclude, _ => false);
         foreach (ITaskItem manifestItem in Manifests)
         {
             var overlays = manifestItem.GetMetadata("OverlayDirectories").Split(';').Select(o => o.Trim()).Where(o => o.Length > 0).Select(ResolvePath);
-            SourceTree tree = SourceTree.Create(PhysicalFileSystem.Instance, share, overlays, exclude, _ => false);
+            SourceTree tree = SourceTree.WithOverlays(PhysicalFileSystem.Instance, listing, overlays, exclude, _ => false);
             var invalid = WindowsNames.Check(tree.Files.Keys, share);
             Report(invalid);
             if (invalid.Count > 0)

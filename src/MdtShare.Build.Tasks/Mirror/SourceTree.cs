@@ -12,10 +12,10 @@ public sealed class SourceTree
 
     private readonly HashSet<string> _overlayPaths = new(StringComparer.Ordinal);
 
-    private SourceTree(TreeSnapshot share)
+    private SourceTree(TreeSnapshot share, bool copy)
     {
-        Files = share.Files;
-        Directories = share.Directories;
+        Files = copy ? new Dictionary<string, TreeFile>(share.Files, StringComparer.Ordinal) : share.Files;
+        Directories = copy ? new SortedSet<string>(share.Directories, StringComparer.Ordinal) : share.Directories;
         Links = share.Links;
     }
 
@@ -26,11 +26,20 @@ public sealed class SourceTree
     /// <summary>Links found in the share: not published (a link could point anywhere).</summary>
     public IReadOnlyList<string> Links { get; }
 
-    [MethodImpl(HotPath.Optimize)]
     public static SourceTree Create(IMirrorFileSystem fileSystem, string shareRoot, IEnumerable<string> overlayRoots,
-        ExcludeFilter exclude, Func<string, bool> isReserved)
+        ExcludeFilter exclude, Func<string, bool> isReserved) =>
+        Create(fileSystem, TreeSnapshot.Take(fileSystem, shareRoot, exclude, isReserved), overlayRoots, exclude, isReserved, copy: false);
+
+    /// <summary>The tree for one set of overlays over a share listed once (per-site targets share the listing).</summary>
+    public static SourceTree WithOverlays(IMirrorFileSystem fileSystem, TreeSnapshot share, IEnumerable<string> overlayRoots,
+        ExcludeFilter exclude, Func<string, bool> isReserved) =>
+        Create(fileSystem, share, overlayRoots, exclude, isReserved, copy: true);
+
+    [MethodImpl(HotPath.Optimize)]
+    private static SourceTree Create(IMirrorFileSystem fileSystem, TreeSnapshot share, IEnumerable<string> overlayRoots,
+        ExcludeFilter exclude, Func<string, bool> isReserved, bool copy)
     {
-        var tree = new SourceTree(TreeSnapshot.Take(fileSystem, shareRoot, exclude, isReserved));
+        var tree = new SourceTree(share, copy);
         var overlays = overlayRoots.Where(fileSystem.DirectoryExists).ToList();
         if (overlays.Count == 0)
         {
