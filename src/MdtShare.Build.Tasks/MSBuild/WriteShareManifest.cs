@@ -37,6 +37,8 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask
     {
         string share = ResolvePath(DeploymentShare);
         var exclude = new ExcludeFilter(ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)));
+        string cacheFile = ResolvePath(CacheFile);
+        Task<HashCache> cache = HashCache.LoadInBackground(cacheFile);
         var manifests = new List<(string File, SourceTree Tree)>();
         TreeSnapshot listing = TreeSnapshot.Take(PhysicalFileSystem.Instance, share, exclude, _ => false);
         foreach (ITaskItem manifestItem in Manifests)
@@ -53,12 +55,11 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask
             manifests.Add((ResolvePath(manifestItem.ItemSpec), tree));
         }
 
-        string cacheFile = ResolvePath(CacheFile);
         IReadOnlyList<WrittenManifest> written;
         bool cacheRebuilt;
         try
         {
-            (written, cacheRebuilt) = ManifestWriter.Write(manifests, cacheFile, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token);
+            (written, cacheRebuilt) = ManifestWriter.Write(manifests, cacheFile, cache, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token);
         }
         catch (OperationCanceledException)
         {

@@ -31,6 +31,10 @@ public sealed class HashCache
 
     public static HashCache Empty() => new(new(StringComparer.Ordinal), rebuilt: false);
 
+    /// <summary>Starts loading the cache, to be read while the share is listed: the two are independent, and each is a
+    /// good part of a build with nothing to hash.</summary>
+    public static Task<HashCache> LoadInBackground(string path) => Task.Run(() => Load(path));
+
     [MethodImpl(HotPath.Optimize)]
     public static HashCache Load(string path)
     {
@@ -47,19 +51,17 @@ public sealed class HashCache
             return new HashCache(new(StringComparer.Ordinal), rebuilt: true);
         }
 
-        var entries = new ConcurrentDictionary<string, (long, long, string)>(StringComparer.Ordinal);
+        var entries = new ConcurrentDictionary<string, (long, long, string)>(Environment.ProcessorCount, capacity: bytes.Length / 128, StringComparer.Ordinal);
         string text = Utf8.GetString(bytes, Magic.Length + 1, trailer - Magic.Length - 1);
         for (int start = 0, newline; start < text.Length; start = newline + 1)
         {
             newline = text.IndexOf('\n', start);
-            string[] fields = text.Substring(start, newline - start).Split(['\t'], 4);
-            if (fields.Length != 4 || !long.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out long length)
-                || !long.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) || fields[0].Length != 64)
+            if (!TryParseEntry(text.AsSpan(start, newline - start), out string hash, out long length, out long ticks, out string key))
             {
                 return new HashCache(new(StringComparer.Ordinal), rebuilt: true);
             }
 
-            entries[fields[3]] = (length, ticks, fields[0]);
+            entries[key] = (length, ticks, hash);
         }
 
         return entries.Count.ToString(CultureInfo.InvariantCulture) == end[1] ? new HashCache(entries, rebuilt: false) : new HashCache(new(StringComparer.Ordinal), rebuilt: true);
@@ -107,6 +109,51 @@ public sealed class HashCache
         byte[] body = Utf8.GetBytes(text.ToString());
         byte[] trailer = Utf8.GetBytes("end\t" + count.ToString(CultureInfo.InvariantCulture) + "\t" + Digest(body, body.Length) + "\n");
         return [.. body, .. trailer];
+    }
+
+    /// <summary>"hash TAB length TAB ticks TAB key", parsed without splitting: the cache is read on every build.</summary>
+    private static bool TryParseEntry(ReadOnlySpan<char> line, out string hash, out long length, out long ticks, out string key)
+    {
+        hash = key = string.Empty;
+        length = ticks = 0;
+        if (line.Length < 70 || line[64] != '\t')
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> rest = line.Slice(65);
+        if (!TryTakeNumber(ref rest, out length) || !TryTakeNumber(ref rest, out ticks) || rest.Length == 0)
+        {
+            return false;
+        }
+
+        hash = line.Slice(0, 64).ToString();
+        key = rest.ToString();
+        return true;
+    }
+
+    /// <summary>Reads the decimal digits before the next tab and moves past the tab.</summary>
+    private static bool TryTakeNumber(ref ReadOnlySpan<char> text, out long value)
+    {
+        value = 0;
+        int tab = text.IndexOf('\t');
+        if (tab <= 0 || tab > 19)
+        {
+            return false;
+        }
+
+        foreach (char c in text.Slice(0, tab))
+        {
+            if (c is < '0' or > '9' || value > (long.MaxValue - (c - '0')) / 10)
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        text = text.Slice(tab + 1);
+        return true;
     }
 
     private static string Digest(byte[] bytes, int length)

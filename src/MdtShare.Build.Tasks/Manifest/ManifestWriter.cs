@@ -13,14 +13,15 @@ public sealed record WrittenManifest(string File, ManifestBuild Build, bool Writ
 public static class ManifestWriter
 {
     /// <returns>The manifests, and whether the cache file was damaged and rebuilt.</returns>
+    /// <param name="cache">The cache loaded from <paramref name="cacheFile"/> (<see cref="HashCache.LoadInBackground"/>).</param>
     public static (IReadOnlyList<WrittenManifest> Manifests, bool CacheRebuilt) Write(
-        IReadOnlyList<(string File, SourceTree Tree)> manifests, string cacheFile, int parallelism, CancellationToken cancellation)
+        IReadOnlyList<(string File, SourceTree Tree)> manifests, string cacheFile, Task<HashCache> cache, int parallelism, CancellationToken cancellation)
     {
         DateTime cacheWritten = File.Exists(cacheFile) ? File.GetLastWriteTimeUtc(cacheFile) : DateTime.MinValue;
-        HashCache cache = HashCache.Load(cacheFile);
-        var builds = manifests.Select(m => (m.File, Build: ManifestBuilder.Build(m.Tree, cache, parallelism, cancellation))).ToList();
+        HashCache hashes = cache.GetAwaiter().GetResult();
+        var builds = manifests.Select(m => (m.File, Build: ManifestBuilder.Build(m.Tree, hashes, parallelism, cancellation))).ToList();
         var keys = new HashSet<string>(manifests.SelectMany(m => m.Tree.Files.Values.Select(m.Tree.CacheKey)), StringComparer.Ordinal);
-        bool unchanged = !cache.NeedsSaving(keys);
+        bool unchanged = !hashes.NeedsSaving(keys);
         var written = builds.Select(b =>
         {
             bool current = unchanged && File.Exists(b.File) && File.GetLastWriteTimeUtc(b.File) <= cacheWritten;
@@ -28,9 +29,9 @@ public static class ManifestWriter
         }).ToList();
         if (!unchanged)
         {
-            AtomicFile.WriteIfChanged(cacheFile, cache.ToBytes(keys));
+            AtomicFile.WriteIfChanged(cacheFile, hashes.ToBytes(keys));
         }
 
-        return (written, cache.WasRebuilt);
+        return (written, hashes.WasRebuilt);
     }
 }

@@ -45,14 +45,22 @@ public static class WindowsNames
         return stem.Length <= 7 && Reserved.Contains(stem) ? $"is the reserved device name {stem.ToUpperInvariant()}" : null;
     }
 
-    /// <summary>Every invalid name (each folder reported once) and every pair of paths that differ only in letter case.</summary>
+    /// <summary>Every invalid name (each folder reported once) and every pair of paths that differ only in letter case,
+    /// in path order.</summary>
+    public static List<Diagnostic> Check(IReadOnlyCollection<string> relativePaths, string root)
+    {
+        // Sorting the whole share costs more than checking it, and the order only matters when there is something to report.
+        List<Diagnostic> findings = Scan(relativePaths, root);
+        return findings.Count == 0 ? findings : Scan(relativePaths.OrderBy(p => p, StringComparer.Ordinal), root);
+    }
+
     [MethodImpl(HotPath.Optimize)]
-    public static List<Diagnostic> Check(IEnumerable<string> relativePaths, string root)
+    private static List<Diagnostic> Scan(IEnumerable<string> relativePaths, string root)
     {
         var findings = new List<Diagnostic>();
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         var checkedFolders = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string path in relativePaths.OrderBy(p => p, StringComparer.Ordinal))
+        foreach (string path in relativePaths)
         {
             string? problem = null;
             string segment = string.Empty;

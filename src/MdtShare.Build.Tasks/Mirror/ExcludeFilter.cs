@@ -14,22 +14,75 @@ public sealed class ExcludeFilter
     /// <summary>Client-written folders and the Workbench's own files.</summary>
     public static readonly IReadOnlyList<string> Defaults = ["Logs/**", "Captures/**", "Backup/**", "Audit.log"];
 
-    private readonly List<Regex> _patterns;
+    private readonly (string LiteralStart, Regex Regex)[] _patterns;
 
     public ExcludeFilter(IEnumerable<string> patterns)
     {
         _patterns = patterns.Select(p => p.Trim().Replace('\\', '/').Trim('/'))
             .Where(p => p.Length > 0)
-            .Select(p => new Regex(ToRegex(p), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant))
-            .ToList();
+            .Select(p => (LiteralStart(p), new Regex(ToRegex(p), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)))
+            .ToArray();
     }
 
     /// <param name="relativePath">'/'-separated path relative to the root.</param>
     [MethodImpl(HotPath.Optimize)]
-    public bool IsExcluded(string relativePath) => _patterns.Any(p => p.IsMatch(relativePath));
+    public bool IsExcluded(string relativePath)
+    {
+        // Every path of the share is checked: the pattern's literal start (Logs/, Audit.log) rejects nearly all of
+        // them without running the regex.
+        foreach (var (literalStart, regex) in _patterns)
+        {
+            if (MayStartWith(relativePath, literalStart) && regex.IsMatch(relativePath))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>True when everything below a folder is excluded, so it need not even be enumerated.</summary>
     public bool ExcludesWholeFolder(string relativeFolder) => IsExcluded(relativeFolder) || IsExcluded(relativeFolder + "/\u0001");
+
+    /// <summary>The pattern's start up to its first wildcard or non-ASCII character.</summary>
+    private static string LiteralStart(string pattern)
+    {
+        int end = 0;
+        while (end < pattern.Length && pattern[end] is not ('*' or '?') && pattern[end] < 0x80)
+        {
+            end++;
+        }
+
+        return pattern.Substring(0, end);
+    }
+
+    /// <summary>False only when the path certainly does not start with the ASCII literal, ignoring case; a non-ASCII
+    /// character is left to the regex, whose case folding (K and the Kelvin sign) is wider than ASCII's.</summary>
+    private static bool MayStartWith(string path, string asciiLiteral)
+    {
+        if (path.Length < asciiLiteral.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < asciiLiteral.Length; i++)
+        {
+            char c = path[i];
+            if (c >= 0x80)
+            {
+                return true;
+            }
+
+            if (AsciiLower(c) != AsciiLower(asciiLiteral[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static char AsciiLower(char c) => c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c;
 
     private static string ToRegex(string pattern)
     {

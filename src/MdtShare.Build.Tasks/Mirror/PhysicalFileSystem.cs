@@ -9,9 +9,28 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
 
     public static PhysicalFileSystem Instance { get; } = new();
 
+#if NET
+    private static readonly EnumerationOptions ListEverything = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
+
+    [MethodImpl(HotPath.Optimize)]
+    public IReadOnlyList<FileSystemEntry> Enumerate(string directory) =>
+        new System.IO.Enumeration.FileSystemEnumerable<FileSystemEntry>(directory, ToEntry, ListEverything).ToList();
+
+    [MethodImpl(HotPath.Optimize)]
+    private static FileSystemEntry ToEntry(ref System.IO.Enumeration.FileSystemEntry entry)
+    {
+        FileAttributes attributes = entry.Attributes;
+        bool readOnly = (attributes & FileAttributes.ReadOnly) != 0;
+        string name = entry.FileName.ToString();
+        return (attributes & FileAttributes.ReparsePoint) != 0 ? new FileSystemEntry(name, EntryKind.Link, 0, DateTime.MinValue, readOnly)
+            : entry.IsDirectory ? new FileSystemEntry(name, EntryKind.Directory, 0, entry.LastWriteTimeUtc.UtcDateTime, readOnly)
+            : new FileSystemEntry(name, EntryKind.File, entry.Length, entry.LastWriteTimeUtc.UtcDateTime, readOnly);
+    }
+#else
     [MethodImpl(HotPath.Optimize)]
     public IReadOnlyList<FileSystemEntry> Enumerate(string directory) =>
         new DirectoryInfo(directory).EnumerateFileSystemInfos().Select(ToEntry).ToList();
+#endif
 
     public bool DirectoryExists(string path) => Directory.Exists(path);
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 namespace MdtShare.Build.Mirror;
 
 /// <summary>A file seen in a tree: where it is, and what it looked like when enumerated.</summary>
@@ -13,6 +14,8 @@ public sealed class TreeSnapshot
 {
     public const string TempPrefix = ".~mdtshare.";
     public const string TempSuffix = ".tmp";
+
+    private static readonly int ListingParallelism = Math.Max(4, Environment.ProcessorCount);
 
     public Dictionary<string, TreeFile> Files { get; } = new(StringComparer.Ordinal);
 
@@ -31,50 +34,75 @@ public sealed class TreeSnapshot
     public static TreeSnapshot Take(IMirrorFileSystem fileSystem, string root, ExcludeFilter exclude, Func<string, bool> isReserved)
     {
         var snapshot = new TreeSnapshot();
-        var pending = new Stack<string>();
-        pending.Push(string.Empty);
-        while (pending.Count > 0)
+        for (List<string> level = [string.Empty]; level.Count > 0;)
         {
-            string folder = pending.Pop();
-            foreach (FileSystemEntry entry in fileSystem.Enumerate(Combine(root, folder)))
+            IReadOnlyList<FileSystemEntry>[] listings = ListAll(fileSystem, root, level);
+            var next = new List<string>();
+            for (int i = 0; i < level.Count; i++)
             {
-                string relative = folder.Length == 0 ? entry.Name : folder + "/" + entry.Name;
-                if (entry.Kind == EntryKind.File && entry.Name.StartsWith(TempPrefix, StringComparison.Ordinal) && entry.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
+                string folder = level[i];
+                foreach (FileSystemEntry entry in listings[i])
                 {
-                    snapshot.LeftoverTempFiles.Add(Combine(root, relative));
-                }
-                else if (isReserved(relative))
-                {
-                }
-                else if (entry.Kind == EntryKind.Directory ? exclude.ExcludesWholeFolder(relative) : exclude.IsExcluded(relative))
-                {
-                    snapshot.Protect(folder);
-                    if (entry.Kind == EntryKind.Directory)
+                    string relative = folder.Length == 0 ? entry.Name : folder + "/" + entry.Name;
+                    if (entry.Kind == EntryKind.File && entry.Name.StartsWith(TempPrefix, StringComparison.Ordinal) && entry.Name.EndsWith(TempSuffix, StringComparison.Ordinal))
                     {
-                        snapshot.Protect(relative);
+                        snapshot.LeftoverTempFiles.Add(Combine(root, relative));
+                    }
+                    else if (isReserved(relative))
+                    {
+                    }
+                    else if (entry.Kind == EntryKind.Directory ? exclude.ExcludesWholeFolder(relative) : exclude.IsExcluded(relative))
+                    {
+                        snapshot.Protect(folder);
+                        if (entry.Kind == EntryKind.Directory)
+                        {
+                            snapshot.Protect(relative);
+                        }
+                    }
+                    else if (entry.Kind == EntryKind.Link)
+                    {
+                        snapshot.Links.Add(relative);
+                    }
+                    else if (entry.Kind == EntryKind.Directory)
+                    {
+                        snapshot.Directories.Add(relative);
+                        next.Add(relative);
+                    }
+                    else
+                    {
+                        snapshot.Files[relative] = new TreeFile(relative, Combine(root, relative), entry.Length, entry.LastWriteTimeUtc, entry.ReadOnly);
                     }
                 }
-                else if (entry.Kind == EntryKind.Link)
-                {
-                    snapshot.Links.Add(relative);
-                }
-                else if (entry.Kind == EntryKind.Directory)
-                {
-                    snapshot.Directories.Add(relative);
-                    pending.Push(relative);
-                }
-                else
-                {
-                    snapshot.Files[relative] = new TreeFile(relative, Combine(root, relative), entry.Length, entry.LastWriteTimeUtc, entry.ReadOnly);
-                }
             }
+
+            level = next;
         }
 
         return snapshot;
     }
 
+    /// <summary>Lists the folders of one level of the tree several at a time: listing is a stat per entry, and on a
+    /// network share a round trip per folder, so overlapping them is most of the speed-up.</summary>
+    private static IReadOnlyList<FileSystemEntry>[] ListAll(IMirrorFileSystem fileSystem, string root, List<string> folders)
+    {
+        var listings = new IReadOnlyList<FileSystemEntry>[folders.Count];
+        try
+        {
+            Parallel.For(0, folders.Count, new ParallelOptions { MaxDegreeOfParallelism = ListingParallelism },
+                i => listings[i] = fileSystem.Enumerate(Combine(root, folders[i])));
+        }
+        catch (AggregateException failure)
+        {
+            // The caller retries and classifies the failure itself, as for a listing on one thread.
+            ExceptionDispatchInfo.Capture(failure.InnerExceptions[0]).Throw();
+        }
+
+        return listings;
+    }
+
     public static string Combine(string root, string relativePath) =>
-        relativePath.Length == 0 ? root : Path.Combine(root, relativePath.Replace('/', Path.DirectorySeparatorChar));
+        relativePath.Length == 0 ? root
+        : Path.Combine(root, Path.DirectorySeparatorChar == '/' ? relativePath : relativePath.Replace('/', Path.DirectorySeparatorChar));
 
     private void Protect(string folder)
     {

@@ -69,4 +69,39 @@ public sealed class HashCacheTests : IDisposable
         Assert.True(loaded.WasRebuilt);
         Assert.False(loaded.TryGet("a/b.txt", File1, out _));
     }
+
+    /// <summary>Lines a writer bug could produce, sealed with a valid count and digest: the parser itself must refuse them
+    /// (the first line is the well-formed control).</summary>
+    [Theory]
+    [InlineData("\t12\t639000000000000000\ta/b.txt", false)]
+    [InlineData("\t1x\t639000000000000000\ta/b.txt", true)]
+    [InlineData("\t12\t99999999999999999999\ta/b.txt", true)]
+    [InlineData("\t12\t9223372036854775808\ta/b.txt", true)]
+    [InlineData("\t12\t639000000000000000\t", true)]
+    [InlineData("\t\t639000000000000000\ta/b.txt", true)]
+    [InlineData(" 12\t639000000000000000\ta/b.txt", true)]
+    public void MalformedLineUnderAValidDigestIsRebuiltNotTrusted(string afterHash, bool rebuilt)
+    {
+        byte[] body = Encoding.UTF8.GetBytes("mdtshare-hash-cache 1\n" + Hash + afterHash + "\n");
+        string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body)).ToLowerInvariant();
+        string path = _temp.WriteFile("cache.txt", [.. body, .. Encoding.UTF8.GetBytes($"end\t1\t{digest}\n")]);
+
+        HashCache loaded = HashCache.Load(path);
+
+        Assert.Equal(rebuilt, loaded.WasRebuilt);
+        Assert.Equal(!rebuilt, loaded.TryGet("a/b.txt", File1 with { LastWriteTimeUtc = new DateTime(639000000000000000, DateTimeKind.Utc) }, out _));
+    }
+
+    [Fact]
+    public void TheLargestTimeRoundTrips()
+    {
+        HashCache cache = HashCache.Empty();
+        TreeFile latest = File1 with { LastWriteTimeUtc = DateTime.MaxValue };
+        cache.Set("a/b.txt", latest, Hash);
+
+        HashCache loaded = HashCache.Load(_temp.WriteFile("cache.txt", cache.ToBytes(["a/b.txt"])));
+
+        Assert.False(loaded.WasRebuilt);
+        Assert.True(loaded.TryGet("a/b.txt", latest, out _));
+    }
 }

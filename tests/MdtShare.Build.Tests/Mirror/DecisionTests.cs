@@ -74,6 +74,11 @@ public class DecisionTests
     [InlineData("Tools/?86", "Tools/ax86/a", false)]
     [InlineData("*.iso", "Boot/LiteTouchPE_x64.iso", false)]
     [InlineData("Boot/*.iso", "Boot/LiteTouchPE_x64.iso", true)]
+    [InlineData("boot/LITETOUCH*", "Boot/LiteTouchPE_x64.iso", true)]
+    [InlineData("Tools/@x", "Tools/`x", false)]
+    [InlineData("Tools/[x]", "tools/[X]/a", true)]
+    [InlineData("Kits/**", "\u212Aits/a", true)] // the Kelvin sign folds to K: the regex decides, not the ASCII prefilter
+    [InlineData("Apps", "Ap", false)]
     public void UserPatterns(string pattern, string path, bool excluded) =>
         Assert.Equal(excluded, new ExcludeFilter([pattern]).IsExcluded(path));
 
