@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
@@ -42,10 +43,19 @@ public sealed class MirrorEngine
         {
             result.Abort = e.Diagnostic;
         }
+        catch (RetryWindowExhaustedException e)
+        {
+            // Outside the copies (creating folders, taking the lock, reading the target): the same stop.
+            result.Abort ??= WindowExhausted(e, options.DestinationRoot);
+        }
 
         result.Duration = _clock.UtcNow - started;
         return result;
     }
+
+    private static Diagnostic WindowExhausted(RetryWindowExhaustedException e, string target) =>
+        new(DiagnosticCode.RetryWindowExhausted,
+            $"{e.Message} Publishing to {target} stopped; no file is left torn, and the next publish resumes where this one stopped.");
 
     /// <summary>The bytes copied do not hash to the manifest's value: never renamed into place, never retried.</summary>
     private sealed class SourceChangedException(string relativePath) : Exception(relativePath);
@@ -451,17 +461,40 @@ public sealed class MirrorEngine
         private void CopyAll(List<CopyItem> items, int totalFiles, long totalBytes)
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = Token };
+            var copied = new ConcurrentBag<CopyItem>();
             Parallel.ForEach(items, parallel, item =>
             {
                 string temp = Path.Combine(Path.GetDirectoryName(item.DestinationPath)!,
                     $"{TreeSnapshot.TempPrefix}{_runId}.{Interlocked.Increment(ref _tempCounter)}{TreeSnapshot.TempSuffix}");
                 if (Guarded(() => Retry(() => CopyOnce(item, temp), item.RelativePath), item.RelativePath))
                 {
-                    _result.AddCopied(item);
-                    Listener.Detail($"{(item.Reason == CopyReason.New ? "Copied" : "Updated")} {item.RelativePath} ({item.Source.Length:N0} bytes)");
+                    copied.Add(item);
                     Progress(Interlocked.Increment(ref _filesDone), Interlocked.Add(ref _bytesDone, item.Source.Length), totalFiles, totalBytes);
                 }
             });
+
+            // A server may stamp its own time on a file after ours: Samba does when the client (smbnetfs over FUSE)
+            // closes the written handle only after close() has returned. Once the phase's copies are done, each
+            // copied file's time is checked, and set again where it moved; else the next publish would copy it again.
+            Parallel.ForEach(copied, parallel, item =>
+            {
+                if (Guarded(() => Retry(() => KeepTime(item), "setting the time of " + item.RelativePath), item.RelativePath))
+                {
+                    _result.AddCopied(item);
+                    Listener.Detail($"{(item.Reason == CopyReason.New ? "Copied" : "Updated")} {item.RelativePath} ({item.Source.Length:N0} bytes)");
+                }
+            });
+        }
+
+        private bool KeepTime(CopyItem item)
+        {
+            DateTime wanted = item.Source.LastWriteTimeUtc;
+            if (_fs.GetEntry(item.DestinationPath) is { } written && (written.LastWriteTimeUtc - wanted).Duration() > _options.TimestampTolerance)
+            {
+                _fs.SetLastWriteTimeUtc(item.DestinationPath, wanted);
+            }
+
+            return true;
         }
 
         /// <summary>One attempt: never opens the final name for writing; a failure leaves at most a temp file.</summary>
@@ -567,8 +600,7 @@ public sealed class MirrorEngine
                 {
                     if (_abort is null)
                     {
-                        _abort = new Diagnostic(DiagnosticCode.RetryWindowExhausted,
-                            $"{e.Message} Publishing to {_name} stopped; no file is left torn, and the next publish resumes where this one stopped.");
+                        _abort = WindowExhausted(e, _name);
                         _stop.Cancel();
                     }
                 }
