@@ -64,6 +64,7 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode MirrorOptionInvalid = new("MDTS2014", Severity.Error);
     public static readonly DiagnosticCode TargetUnreadable = new("MDTS2015", Severity.Error);
     public static readonly DiagnosticCode SourceChangedSinceBuild = new("MDTS2016", Severity.Error);
+    public static readonly DiagnosticCode TargetTooSmall = new("MDTS2017", Severity.Error);
 
     // 3xxx: the share manifest and verification.
     public static readonly DiagnosticCode NameInvalidOnWindows = new("MDTS3001", Severity.Error);
@@ -100,7 +101,7 @@ public sealed class DiagnosticCode
         ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed, HostReferenceFound,
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
-        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild,
+        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild, TargetTooSmall,
         NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,

@@ -22,6 +22,9 @@ public interface IMirrorFileSystem
 
     bool DirectoryExists(string path);
 
+    /// <summary>The free space a folder's volume offers this user, or null when it cannot be told.</summary>
+    long? AvailableFreeSpace(string path);
+
     FileSystemEntry? GetEntry(string path);
 
     Stream OpenRead(string path);
@@ -38,6 +41,10 @@ public interface IMirrorFileSystem
 
     /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/>, replacing it atomically.</summary>
     void Replace(string source, string destination);
+
+    /// <summary>Renames a file or folder to another spelling of its name (a case-only rename), which a
+    /// case-insensitive target takes as renaming an entry onto itself.</summary>
+    void Rename(string from, string to);
 
     void DeleteFile(string path);
 

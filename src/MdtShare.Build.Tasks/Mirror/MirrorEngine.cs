@@ -140,6 +140,7 @@ public sealed class MirrorEngine
                 MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged);
                 _result.Skipped = plan.Unchanged;
                 GuardDeletes(plan);
+                GuardSpace(plan);
                 if (_options.WhatIf)
                 {
                     ReportPlan(plan);
@@ -382,8 +383,23 @@ public sealed class MirrorEngine
             }
         }
 
+        private void GuardSpace(MirrorPlan plan)
+        {
+            long needed = plan.BytesNeeded(Math.Max(1, _options.Parallelism));
+            if (needed > 0 && Retry(() => _fs.AvailableFreeSpace(_options.DestinationRoot), "reading the free space") is { } free && free < needed)
+            {
+                throw new AbortException(new Diagnostic(DiagnosticCode.TargetTooSmall,
+                    $"Publishing to {_name} needs {ProgressLine.Size(needed)} of free space and the target has {ProgressLine.Size(free)}. Nothing was changed."));
+            }
+        }
+
         private void ReportPlan(MirrorPlan plan)
         {
+            foreach (CaseRename rename in plan.CaseRenames)
+            {
+                Listener.Info($"Would rename {Path.GetFileName(rename.From)} to {rename.RelativePath} (letter case only)");
+            }
+
             foreach (DeleteItem delete in plan.SwapDeletes)
             {
                 Listener.Info($"Would delete {delete.RelativePath} (replaced by another kind of entry)");
@@ -413,6 +429,14 @@ public sealed class MirrorEngine
             int totalFiles = plan.BulkCopies.Count + plan.MetadataCopies.Count;
             Step(() =>
             {
+                foreach (CaseRename rename in plan.CaseRenames)
+                {
+                    if (Guarded(() => Retry(() => { _fs.Rename(rename.From, rename.To); return true; }, "renaming " + rename.RelativePath), rename.RelativePath))
+                    {
+                        Listener.Detail($"Renamed {rename.RelativePath}{(rename.IsDirectory ? "/" : string.Empty)} to the share's letter case");
+                    }
+                }
+
                 foreach (DeleteItem delete in plan.SwapDeletes)
                 {
                     DeleteOne(delete);

@@ -7,7 +7,8 @@ public enum CopyReason
     Changed,
 }
 
-public sealed record CopyItem(TreeFile Source, string RelativePath, string DestinationPath, CopyReason Reason, bool ReplacesReadOnly);
+/// <param name="ReplacedLength">The size of the target file it replaces (0 for a new file).</param>
+public sealed record CopyItem(TreeFile Source, string RelativePath, string DestinationPath, CopyReason Reason, bool ReplacesReadOnly, long ReplacedLength);
 
 public enum DeleteKind
 {
@@ -18,12 +19,20 @@ public enum DeleteKind
 
 public sealed record DeleteItem(string RelativePath, string FullPath, DeleteKind Kind, bool ReadOnly = false);
 
+/// <summary>A target entry spelled differently from the source's in letter case only, renamed to the source's spelling.</summary>
+public sealed record CaseRename(string From, string To, string RelativePath, bool IsDirectory);
+
 /// <summary>
 /// What a publish must do to make a destination equal the source plus overlays, in the order it must be done:
-/// type swaps, folders, bulk content, metadata (Control/ and overlay files) last, then purges.
+/// case renames, type swaps, folders, bulk content, metadata (Control/ and overlay files) last, then purges.
+/// Target names are matched to the source's ignoring letter case, as a Windows share does: there `drivers/a.INF` IS
+/// `Drivers/A.inf`, so copying the one and purging the other would delete the file just written.
 /// </summary>
 public sealed class MirrorPlan
 {
+    /// <summary>Folders first, parents before children, then files.</summary>
+    public List<CaseRename> CaseRenames { get; } = [];
+
     public List<DeleteItem> SwapDeletes { get; } = [];
 
     public List<string> DirectoriesToCreate { get; } = [];
@@ -41,15 +50,22 @@ public sealed class MirrorPlan
 
     public IEnumerable<CopyItem> Copies => BulkCopies.Concat(MetadataCopies);
 
+    /// <summary>The free space the copies need at their peak: new files, growth of changed ones, and each writer's
+    /// temp copy of a changed file existing beside the file it replaces.</summary>
+    public long BytesNeeded(int writers) =>
+        Copies.Sum(c => Math.Max(0, c.Source.Length - c.ReplacedLength))
+        + Copies.Where(c => c.ReplacedLength > 0).Select(c => Math.Min(c.Source.Length, c.ReplacedLength)).OrderByDescending(l => l).Take(writers).Sum();
+
     public int FileDeleteCount => SwapDeletes.Concat(Deletes).Count(d => d.Kind != DeleteKind.Directory);
 
     /// <param name="source">The source share with overlay files merged in.</param>
     /// <param name="overlayPaths">Relative paths that come from an overlay: published with the metadata.</param>
     /// <param name="isUnchanged">Decides whether an existing destination file already matches its source.</param>
     [MethodImpl(HotPath.Optimize)]
-    public static MirrorPlan Create(SourceTree source, TreeSnapshot destination, string destinationRoot, Func<TreeFile, TreeFile, bool> isUnchanged)
+    public static MirrorPlan Create(SourceTree source, TreeSnapshot listed, string destinationRoot, Func<TreeFile, TreeFile, bool> isUnchanged)
     {
-        var plan = new MirrorPlan { DestinationFileCount = destination.Files.Count + destination.Links.Count };
+        var plan = new MirrorPlan { DestinationFileCount = listed.Files.Count + listed.Links.Count };
+        TreeSnapshot destination = plan.MatchCase(source, listed, destinationRoot);
         var links = new HashSet<string>(destination.Links, StringComparer.Ordinal);
         var swappedFolders = new List<string>();
 
@@ -76,6 +92,7 @@ public sealed class MirrorPlan
             string destinationPath = TreeSnapshot.Combine(destinationRoot, relative);
             CopyReason reason = CopyReason.New;
             bool readOnly = false;
+            long replaced = 0;
             if (destination.Files.TryGetValue(relative, out TreeFile? existing))
             {
                 if (isUnchanged(sourceFile, existing))
@@ -86,6 +103,7 @@ public sealed class MirrorPlan
 
                 reason = CopyReason.Changed;
                 readOnly = existing.ReadOnly;
+                replaced = existing.Length;
             }
             else if (links.Remove(relative))
             {
@@ -96,7 +114,7 @@ public sealed class MirrorPlan
                 swappedFolders.Add(relative);
             }
 
-            var item = new CopyItem(sourceFile, relative, destinationPath, reason, readOnly);
+            var item = new CopyItem(sourceFile, relative, destinationPath, reason, readOnly, replaced);
             (source.IsMetadata(relative) ? plan.MetadataCopies : plan.BulkCopies).Add(item);
         }
 
@@ -125,5 +143,71 @@ public sealed class MirrorPlan
             .OrderByDescending(d => d.Count(c => c == '/')).ThenBy(d => d, StringComparer.Ordinal)
             .Select(d => new DeleteItem(d, TreeSnapshot.Combine(destinationRoot, d), DeleteKind.Directory)));
         return plan;
+    }
+
+    /// <summary>
+    /// The destination as it will be named once the case renames are done: an entry whose path matches a source
+    /// entry of the same kind in all but letter case takes the source's spelling (and a rename is planned). On a
+    /// case-sensitive target that holds both spellings, the exact one wins and the other stays an extra entry.
+    /// </summary>
+    [MethodImpl(HotPath.Optimize)]
+    private TreeSnapshot MatchCase(SourceTree source, TreeSnapshot listed, string root)
+    {
+        var spellings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string path in source.Files.Keys.Concat(source.Directories).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            if (!spellings.ContainsKey(path))
+            {
+                spellings[path] = path;
+            }
+        }
+
+        var result = new TreeSnapshot();
+        var located = new Dictionary<string, string>(StringComparer.Ordinal) { [string.Empty] = string.Empty };
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+
+        // Where an entry is once its parent folders carry their new names; taking the source's spelling if it may.
+        string Place(string path, bool isDirectory, bool sourceHasKind)
+        {
+            int slash = path.LastIndexOf('/');
+            string parent = located[slash < 0 ? string.Empty : path.Substring(0, slash)];
+            string here = parent.Length == 0 ? path.Substring(slash + 1) : parent + "/" + path.Substring(slash + 1);
+            string key = here;
+            if (spellings.TryGetValue(here, out string? spelled) && spelled != here && sourceHasKind && !taken.Contains(spelled)
+                && !listed.Files.ContainsKey(spelled) && !listed.Directories.Contains(spelled))
+            {
+                key = spelled;
+                CaseRenames.Add(new CaseRename(TreeSnapshot.Combine(root, here), TreeSnapshot.Combine(root, spelled), spelled, isDirectory));
+            }
+
+            taken.Add(key);
+            return key;
+        }
+
+        foreach (string folder in listed.Directories.OrderBy(d => d.Count(c => c == '/')).ThenBy(d => d, StringComparer.Ordinal))
+        {
+            string key = Place(folder, isDirectory: true, spellings.TryGetValue(folder, out string? s) && source.Directories.Contains(s));
+            located[folder] = key;
+            result.Directories.Add(key);
+            if (listed.ProtectedDirectories.Contains(folder))
+            {
+                result.ProtectedDirectories.Add(key);
+            }
+        }
+
+        foreach (TreeFile file in listed.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
+        {
+            string key = Place(file.RelativePath, isDirectory: false, spellings.TryGetValue(file.RelativePath, out string? s) && source.Files.ContainsKey(s));
+            result.Files[key] = key == file.RelativePath ? file : file with { RelativePath = key, FullPath = TreeSnapshot.Combine(root, key) };
+        }
+
+        foreach (string link in listed.Links)
+        {
+            int slash = link.LastIndexOf('/');
+            string parent = located[slash < 0 ? string.Empty : link.Substring(0, slash)];
+            result.Links.Add(parent.Length == 0 ? link : parent + link.Substring(slash));
+        }
+
+        return result;
     }
 }

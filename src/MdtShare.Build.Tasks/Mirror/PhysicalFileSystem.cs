@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MdtShare.Build.IO;
 
 namespace MdtShare.Build.Mirror;
@@ -34,6 +35,24 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
 
     public bool DirectoryExists(string path) => Directory.Exists(path);
 
+    public long? AvailableFreeSpace(string path)
+    {
+        // DriveInfo takes no UNC path, and a cluster share is one: Windows asks the share itself.
+        if (Path.DirectorySeparatorChar == '\\')
+        {
+            return GetDiskFreeSpaceEx(path, out ulong available, out _, out _) ? (long)Math.Min(available, long.MaxValue) : null;
+        }
+
+        try
+        {
+            return new DriveInfo(path).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public FileSystemEntry? GetEntry(string path)
     {
         var info = new FileInfo(path);
@@ -68,11 +87,45 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
 
     public void Replace(string source, string destination) => AtomicFile.Replace(source, destination);
 
+    public void Rename(string from, string to)
+    {
+#if NET
+        // .NET refuses to move onto an existing name unless both are the same inode, and a FUSE SMB client gives
+        // each spelling its own inode: rename(2) itself does what a case-only rename needs.
+        if (!OperatingSystem.IsWindows())
+        {
+            if (PosixRename(from, to) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw new IOException($"Could not rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            }
+
+            return;
+        }
+#endif
+        if (Directory.Exists(from))
+        {
+            Directory.Move(from, to);
+        }
+        else
+        {
+            File.Move(from, to);
+        }
+    }
+
     public void DeleteFile(string path) => File.Delete(path);
 
     public void DeleteDirectory(string path) => Directory.Delete(path, recursive: false);
 
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
+
+    [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
+    private static extern bool GetDiskFreeSpaceEx(string directory, out ulong availableToCaller, out ulong total, out ulong totalFree);
+
+#if NET
+    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int PosixRename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);
+#endif
 
     [MethodImpl(HotPath.Optimize)]
     private static FileSystemEntry ToEntry(FileSystemInfo info)

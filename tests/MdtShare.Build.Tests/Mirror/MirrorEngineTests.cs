@@ -521,6 +521,80 @@ public sealed class MirrorEngineTests : IDisposable
         Assert.Equal((0, 0), (again.Copied, again.Updated));
     }
 
+    /// <summary>On a Windows share drivers/a.INF IS Drivers/A.inf: copying one and purging the other deleted the file
+    /// just written (seen against Samba). The target entry is renamed to the share's spelling and updated instead.</summary>
+    [Fact]
+    public void ATargetSpelledInAnotherCaseIsRenamedToTheSharesSpelling_NotCopiedAndPurged()
+    {
+        Trees.Write(Target, ("out-of-box drivers/DELL/net/E1D.INF", "old"));
+
+        MirrorResult result = Publish(o => With(o, adopt: true));
+
+        Assert.True(result.Succeeded, result.Abort?.Message);
+        Assert.Equal(Expected(), Published());
+        Assert.Equal(0, result.Deleted);
+        Assert.Contains("Renamed Out-of-Box Drivers/ to the share's letter case", _listener.Details);
+        Assert.Contains("Renamed Out-of-Box Drivers/Dell/ to the share's letter case", _listener.Details);
+        Assert.Contains("Renamed Out-of-Box Drivers/Dell/net/e1d.inf to the share's letter case", _listener.Details);
+    }
+
+    [Fact]
+    public void ACaseOnlyRenameInTheShareIsARenameOnTheTarget()
+    {
+        Assert.True(Publish().Succeeded);
+        File.Move(Path.Combine(Source, "Tools/x64/BDDRUN.exe"), Path.Combine(Source, "Tools/x64/bddrun.exe"));
+        Directory.Move(Path.Combine(Source, "Applications/7-Zip"), Path.Combine(Source, "Applications/7-ZIP"));
+        _fs.Changes.Clear();
+
+        MirrorResult result = Publish();
+
+        Assert.True(result.Succeeded, result.Abort?.Message);
+        Assert.Equal(Expected(), Published());
+        Assert.Equal((0, 0, 0), (result.Copied, result.Updated, result.Deleted));
+        Assert.Equal(2, ContentChanges().Count(c => c.Operation == "Rename"));
+    }
+
+    [Fact]
+    public void OnACaseSensitiveTargetHoldingBothSpellingsTheExactOneWins_TheOtherIsPurged()
+    {
+        Assert.True(Publish().Succeeded);
+        Trees.Write(Target, ("scripts/litetouch.WSF", "stray"));
+
+        MirrorResult result = Publish();
+
+        Assert.True(result.Succeeded, result.Abort?.Message);
+        Assert.Equal(Expected(), Published());
+        Assert.Equal(1, result.Deleted);
+        Assert.DoesNotContain(ContentChanges(), c => c.Operation == "Rename");
+    }
+
+    [Fact]
+    public void TooLittleFreeSpaceStopsThePublishBeforeAnythingChanges()
+    {
+        long shareBytes = Expected().Keys.Sum(f => new FileInfo(Path.Combine(Source, f)).Length);
+        _fs.FreeSpace = shareBytes - 1;
+
+        MirrorResult result = Publish();
+
+        Assert.Equal("MDTS2017", result.Abort?.Code.Id);
+        Assert.Empty(Published());
+        _fs.FreeSpace = shareBytes;
+        Assert.True(Publish().Succeeded);
+    }
+
+    [Fact]
+    public void FreeSpaceNeededCountsGrowthAndTheTempCopiesBesideReplacedFiles()
+    {
+        TreeFile Sized(long length) => new("f", "/f", length, DateTime.UnixEpoch, false);
+        var plan = new MirrorPlan();
+        plan.BulkCopies.Add(new CopyItem(Sized(100), "new", "/t/new", CopyReason.New, false, 0));
+        plan.BulkCopies.Add(new CopyItem(Sized(50), "grown", "/t/grown", CopyReason.Changed, false, 30));
+        plan.BulkCopies.Add(new CopyItem(Sized(10), "shrunk", "/t/shrunk", CopyReason.Changed, false, 40));
+
+        Assert.Equal(100 + 20 + 30, plan.BytesNeeded(writers: 1));
+        Assert.Equal(100 + 20 + 30 + 10, plan.BytesNeeded(writers: 4));
+    }
+
     [Fact]
     public void PermanentErrorFailsThatFileOnly_AndSkipsDeletions()
     {

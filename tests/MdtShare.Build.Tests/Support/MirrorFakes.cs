@@ -73,6 +73,11 @@ public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
 
     public IReadOnlyList<FileSystemEntry> Enumerate(string directory) => Do("Enumerate", directory, () => _real.Enumerate(directory));
 
+    /// <summary>When set, the free space every volume reports.</summary>
+    public long? FreeSpace { get; set; }
+
+    public long? AvailableFreeSpace(string path) => FreeSpace ?? _real.AvailableFreeSpace(path);
+
     public bool DirectoryExists(string path) => !InOutage(path) && _real.DirectoryExists(path);
 
     public FileSystemEntry? GetEntry(string path) => Do("GetEntry", path, () => _real.GetEntry(path));
@@ -88,6 +93,8 @@ public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
     public void ClearReadOnly(string path) => Change("ClearReadOnly", path, () => { _real.ClearReadOnly(path); return 0; });
 
     public void Replace(string source, string destination) => Change("Replace", destination, () => { _real.Replace(source, destination); return 0; });
+
+    public void Rename(string from, string to) => Change("Rename", to, () => { _real.Rename(from, to); return 0; });
 
     public void DeleteFile(string path) => Change("DeleteFile", path, () => { _real.DeleteFile(path); return 0; });
 
