@@ -450,6 +450,7 @@ public sealed class MirrorEngine
 
             Step(() => CopyAll(plan.BulkCopies, totalFiles, totalBytes));
             Step(() => CopyAll(plan.MetadataCopies, totalFiles, totalBytes));
+            Step(() => RespellReplaced(plan));
             if (_result.Failed > 0)
             {
                 Listener.Info($"{_name}: {_result.Failed} file(s) failed to copy, so nothing is deleted in this publish.");
@@ -508,6 +509,31 @@ public sealed class MirrorEngine
                     Listener.Detail($"{(item.Reason == CopyReason.New ? "Copied" : "Updated")} {item.RelativePath} ({item.Source.Length:N0} bytes)");
                 }
             });
+        }
+
+        /// <summary>
+        /// Samba resolves a rename's target name through its cache of names, so replacing a file just renamed to
+        /// another letter case puts the old spelling back. Such a file is renamed again once its content is in place:
+        /// only when its folder lists one other spelling and not the wanted one (a case-insensitive target).
+        /// </summary>
+        private void RespellReplaced(MirrorPlan plan)
+        {
+            var copied = new HashSet<string>(plan.Copies.Select(c => c.RelativePath), StringComparer.Ordinal);
+            foreach (CaseRename rename in plan.CaseRenames.Where(r => !r.IsDirectory && copied.Contains(r.RelativePath)))
+            {
+                Guarded(() => Retry(() =>
+                {
+                    string folder = Path.GetDirectoryName(rename.To)!;
+                    string wanted = Path.GetFileName(rename.To);
+                    var spellings = _fs.Enumerate(folder).Where(e => string.Equals(e.Name, wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+                    if (spellings.Count == 1 && spellings[0].Name != wanted)
+                    {
+                        _fs.Rename(Path.Combine(folder, spellings[0].Name), rename.To);
+                    }
+
+                    return true;
+                }, "renaming " + rename.RelativePath), rename.RelativePath);
+            }
         }
 
         private bool KeepTime(CopyItem item)
