@@ -91,7 +91,7 @@ public sealed class SampleTests(PackageFixture package)
         return extract.Output;
     }
 
-    private static void CopyDirectory(string from, string to, string[] skip)
+    internal static void CopyDirectory(string from, string to, string[] skip)
     {
         foreach (string directory in Directory.GetDirectories(from).Where(d => !skip.Contains(Path.GetFileName(d))))
         {

@@ -85,7 +85,7 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
         Assert.True(File.Exists(_project.PathOf("bin/verify/verify-cluster.json")));
     }
 
-    private static int Sha256sum(string directory, string manifest)
+    internal static int Sha256sum(string directory, string manifest)
     {
         using Process process = Process.Start(new ProcessStartInfo("sha256sum", ["-c", "--strict", "--quiet", manifest]) { WorkingDirectory = directory })!;
         process.WaitForExit();

@@ -4,15 +4,15 @@ namespace MdtShare.Build.Tests.Shared;
 
 /// <summary>
 /// A deployment share of realistic shape for the SMB tests, small enough for CI: many small driver files in deep
-/// folders, a few large images, Control/ metadata. Deterministic for a seed. (bench/generate_share.py makes the
-/// large ones for the benchmark.)
+/// folders, a few large files (no boot images: random bytes are no WIM), Control/ metadata. Deterministic for a
+/// seed. (bench/generate_share.py makes the large shares for the benchmark.)
 /// </summary>
 public static class SyntheticShare
 {
     public static void Create(string root, int files, long bytes, int seed)
     {
         var random = new Random(seed);
-        var large = new[] { "Boot/LiteTouchPE_x64.wim", "Operating Systems/Windows 11 23H2/sources/install.wim", "Packages/Cumulative/update.cab" };
+        var large = new[] { "Applications/Office/Data/stream.x64.dat", "Operating Systems/Windows 11 23H2/sources/install.wim", "Packages/Cumulative/update.cab" };
         foreach (string path in large)
         {
             Write(root, path, Content(random, bytes / 2 / large.Length));
