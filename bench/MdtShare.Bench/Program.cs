@@ -2,11 +2,14 @@ using System.Diagnostics;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
+using MdtShare.Build.Tests.Shared;
 
 // The engines without MSBuild, for bench/README.md:
 //   mirror SOURCE DESTINATION [--parallelism N] [--compare Timestamp|Content]
 //   manifest SHARE MANIFEST CACHE [--parallelism N]
 //   verify MANIFEST TARGET [--parallelism N]
+//   samba-serve: starts a Samba server on loopback mounted through FUSE, prints "mount PATH" and "server PATH",
+//                and stops it when standard input closes (bench/compare-smb.sh)
 string Option(string name, string fallback) =>
     Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 
@@ -48,10 +51,26 @@ switch (args.FirstOrDefault())
         return errors.Count == 0 && result.Passed ? 0 : 1;
     }
 
+    case "samba-serve":
+    {
+        if (SambaServer.MissingPrerequisite() is { } missing)
+        {
+            Console.Error.WriteLine(missing);
+            return 2;
+        }
+
+        using SambaServer server = SambaServer.Start();
+        Console.WriteLine($"mount {server.MountedShare}");
+        Console.WriteLine($"server {server.ServerFolder}");
+        Console.In.ReadToEnd();
+        return 0;
+    }
+
     default:
         Console.Error.WriteLine("usage: MdtShare.Bench mirror SOURCE DESTINATION [--parallelism N] [--compare Timestamp|Content]");
         Console.Error.WriteLine("       MdtShare.Bench manifest SHARE MANIFEST CACHE [--parallelism N]");
         Console.Error.WriteLine("       MdtShare.Bench verify MANIFEST TARGET [--parallelism N]");
+        Console.Error.WriteLine("       MdtShare.Bench samba-serve");
         return 2;
 }
 

@@ -43,7 +43,11 @@ public sealed class MirrorEngineTests : IDisposable
         Directory.CreateDirectory(_temp.Combine("cluster"));
         var options = new MirrorOptions(Source, Target) { Parallelism = 3 };
         options = configure?.Invoke(options) ?? options;
-        return new MirrorEngine(_fs, _clock, _listener, isWindows: false).Publish(options, cancellation);
+        MirrorResult result = new MirrorEngine(_fs, _clock, _listener, isWindows: false).Publish(options, cancellation);
+
+        // Whatever a test does to the target, the source share is never changed.
+        Assert.DoesNotContain(_fs.Changes, c => c.Path.StartsWith(Source + Path.DirectorySeparatorChar, StringComparison.Ordinal) || c.Path == Source);
+        return result;
     }
 
     private static MirrorOptions With(MirrorOptions o, string? target = null, IReadOnlyList<string>? overlays = null, double? maxDeletePercent = null,
