@@ -2,7 +2,7 @@
 
 # measure NAME COMMAND...: appends "NAME seconds peak-KB" (GNU time) to $work/results; stops on failure.
 measure() {
-  /usr/bin/time -f "%e %M" -o "$work/time" "${@:2}" >/dev/null 2>&1 || { echo "$1 failed" >&2; exit 1; }
+  /usr/bin/time -f "%e %M" -o "$work/time" "${@:2}" >/dev/null 2>"$work/stderr" || { echo "$1 failed:" >&2; tail -5 "$work/stderr" >&2; exit 1; }
   echo "$1 $(tail -1 "$work/time")" >> "$work/results"
 }
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Full and no-op publish of a share with MdtShare.Build (`dotnet build -t:Publish`, MSBuild start-up included)
-# side by side with `cp -a` and `rsync -a --delete`, alternating the tools run by run, page cache warm.
+# Publishing a share with MdtShare.Build side by side with `cp -a` and `rsync -a --delete`, tools alternating run
+# by run, page cache warm: a full publish to empty targets, a no-op, and a publish after a 1 % mutation of the
+# share. Ours twice: the whole `dotnet build -t:Publish` a user runs (MSBuild start-up included) and the engine
+# alone (bench/MdtShare.Bench mirror).
 #
 #   bash bench/compare-publish.sh SHARE_DIR [RUNS] [WORK_DIR]
 #
-# Needs: the .NET SDK, rsync and GNU time (apt-get install -y rsync time). Prints medians in seconds, ratios to
-# ours, and peak memory (MB) of each tool.
+# SHARE_DIR must be a generated share (bench/generate_share.py): each run mutates 1 % of it. Needs the .NET SDK,
+# python3, rsync and GNU time (apt-get install -y rsync time). Prints medians in seconds, ratios to ours, and peak
+# memory (MB) of each tool.
 set -euo pipefail
 share=$(realpath "$1"); runs=${2:-3}; work=${3:-/tmp/mdtshare-bench}
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,10 +16,12 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 source "$repo/bench/common.sh"
 version=$(sed -n 's:.*<MdtShareVersion>\(.*\)</MdtShareVersion>.*:\1:p' "$repo/Directory.Build.props")
 
-dotnet pack "$repo/src/MdtShare.Build.Tasks/MdtShare.Build.Tasks.csproj" -c Release -o "$repo/artifacts/packages" -nologo -v:q >/dev/null
 rm -rf "$work"; mkdir -p "$work/project"
+dotnet pack "$repo/src/MdtShare.Build.Tasks/MdtShare.Build.Tasks.csproj" -c Release -o "$work/packages" -nologo -v:q >/dev/null
+dotnet build "$repo/bench/MdtShare.Bench" -c Release -nologo -v:q >/dev/null
+bench="$repo/bench/MdtShare.Bench/bin/Release/net10.0/MdtShare.Bench"
 cat > "$work/project/nuget.config" <<XML
-<configuration><packageSources><clear /><add key="local" value="$repo/artifacts/packages" /></packageSources></configuration>
+<configuration><packageSources><clear /><add key="local" value="$work/packages" /></packageSources></configuration>
 XML
 echo "{ \"msbuild-sdks\": { \"MdtShare.Build\": \"$version\" } }" > "$work/project/global.json"
 cat > "$work/project/deploymentshare.proj" <<XML
@@ -37,14 +42,21 @@ tar cf - -C "$share" . | cat > /dev/null   # warm the page cache (tar skips read
 
 : > "$work/results"
 for run in $(seq "$runs"); do
-  rm -rf "$work/ours" "$work/cp" "$work/rsync"; sync
+  rm -rf "$work/ours" "$work/engine" "$work/cp" "$work/rsync"; sync
   measure full-cp cp -a "$share" "$work/cp"
   measure full-rsync rsync -a --delete "$share/" "$work/rsync/"
   measure full-ours dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false
+  measure full-engine "$bench" mirror "$share" "$work/engine"
   measure noop-rsync rsync -a --delete "$share/" "$work/rsync/"
   measure noop-ours dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false
+  measure noop-engine "$bench" mirror "$share" "$work/engine"
+  python3 "$repo/bench/generate_share.py" "$share" --mutate 1 --seed $((100 + run)) >/dev/null
+  measure mutated-rsync rsync -a --delete "$share/" "$work/rsync/"
+  measure mutated-ours dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false
+  measure mutated-engine "$bench" mirror "$share" "$work/engine"
 done
 
 files=$(find "$share" -type f | wc -l); bytes=$(du -sb "$share" | cut -f1)
 echo "share: $files files, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GiB", b / 2^30 }'); $runs runs each, alternating; $(nproc) cores"
-print_medians "full-cp full-rsync full-ours noop-rsync noop-ours" "full=full-ours noop=noop-ours"
+print_medians "full-cp full-rsync full-ours full-engine noop-rsync noop-ours noop-engine mutated-rsync mutated-ours mutated-engine" \
+  "full=full-ours noop=noop-ours mutated=mutated-ours"
