@@ -73,7 +73,7 @@ public sealed class MirrorPlan
         {
             if (destination.Files.TryGetValue(folder, out TreeFile? file))
             {
-                plan.SwapDeletes.Add(new DeleteItem(folder, file.FullPath, DeleteKind.File, file.ReadOnly));
+                plan.SwapDeletes.Add(new DeleteItem(folder, TreeSnapshot.Combine(destinationRoot, folder), DeleteKind.File, file.ReadOnly));
             }
             else if (links.Remove(folder))
             {
@@ -123,7 +123,7 @@ public sealed class MirrorPlan
         {
             string prefix = folder + "/";
             plan.SwapDeletes.AddRange(destination.Files.Values.Where(f => f.RelativePath.StartsWith(prefix, StringComparison.Ordinal))
-                .Select(f => new DeleteItem(f.RelativePath, f.FullPath, DeleteKind.File, f.ReadOnly)));
+                .Select(f => new DeleteItem(f.RelativePath, TreeSnapshot.Combine(destinationRoot, f.RelativePath), DeleteKind.File, f.ReadOnly)));
             plan.SwapDeletes.AddRange(destination.Links.Where(l => l.StartsWith(prefix, StringComparison.Ordinal))
                 .Select(l => new DeleteItem(l, TreeSnapshot.Combine(destinationRoot, l), DeleteKind.Link)));
             plan.SwapDeletes.AddRange(destination.Directories.Where(d => d == folder || d.StartsWith(prefix, StringComparison.Ordinal))
@@ -135,7 +135,7 @@ public sealed class MirrorPlan
         plan.Deletes.AddRange(destination.Files.Values
             .Where(f => !source.Files.ContainsKey(f.RelativePath) && !source.Directories.Contains(f.RelativePath) && !swapped.Contains(f.RelativePath))
             .OrderBy(f => f.RelativePath, StringComparer.Ordinal)
-            .Select(f => new DeleteItem(f.RelativePath, f.FullPath, DeleteKind.File, f.ReadOnly)));
+            .Select(f => new DeleteItem(f.RelativePath, TreeSnapshot.Combine(destinationRoot, f.RelativePath), DeleteKind.File, f.ReadOnly)));
         plan.Deletes.AddRange(links.Where(l => !swapped.Contains(l)).OrderBy(l => l, StringComparer.Ordinal)
             .Select(l => new DeleteItem(l, TreeSnapshot.Combine(destinationRoot, l), DeleteKind.Link)));
         plan.Deletes.AddRange(destination.Directories
@@ -198,7 +198,9 @@ public sealed class MirrorPlan
         foreach (TreeFile file in listed.Files.Values.OrderBy(f => f.RelativePath, StringComparer.Ordinal))
         {
             string key = Place(file.RelativePath, isDirectory: false, spellings.TryGetValue(file.RelativePath, out string? s) && source.Files.ContainsKey(s));
-            result.Files[key] = key == file.RelativePath ? file : file with { RelativePath = key, FullPath = TreeSnapshot.Combine(root, key) };
+            // FullPath stays where the file is now, for a content comparison made before the renames run; everything
+            // done after them (deletes) goes by the relative path.
+            result.Files[key] = key == file.RelativePath ? file : file with { RelativePath = key };
         }
 
         foreach (string link in listed.Links)

@@ -542,6 +542,20 @@ public sealed class MirrorEngineTests : IDisposable
         Assert.Contains("Renamed Out-of-Box Drivers/Dell/net/e1d.inf to the share's letter case", _listener.Details);
     }
 
+    /// <summary>Found by ConvergenceTests: a content comparison runs while planning, before the case renames, so it
+    /// must read the target file where it is, not where it will be.</summary>
+    [Fact]
+    public void AContentComparisonUnderAFolderStillToBeRenamedReadsTheFileWhereItIs()
+    {
+        Trees.Write(Target, ("applications/7-zip/7z.msi", new string('m', 2000)));
+
+        MirrorResult result = Publish(o => With(o, adopt: true, compare: CompareMode.Content));
+
+        Assert.True(result.Succeeded, result.Abort?.Message);
+        Assert.Equal(Expected(), Published());
+        Assert.DoesNotContain(ContentChanges(), c => c.Path.EndsWith("7z.msi", StringComparison.Ordinal) && c.Operation != "Rename");
+    }
+
     [Fact]
     public void ACaseOnlyRenameInTheShareIsARenameOnTheTarget()
     {

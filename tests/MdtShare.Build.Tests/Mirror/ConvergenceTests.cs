@@ -1,0 +1,236 @@
+using MdtShare.Build.Mirror;
+using MdtShare.Build.Tests.Support;
+
+namespace MdtShare.Build.Tests.Mirror;
+
+/// <summary>
+/// Randomized convergence: seeded random shares and random sequences of edits (content changes, size-preserving
+/// changes with the time put back, adds, deletes, file/folder swaps, case-only renames, read-only files), each
+/// followed by a publish and checked against an oracle that shares no code with the engine: the target must hold
+/// exactly the source's folders and files, spelled the same, with the same bytes, and no temp file.
+/// CI runs <see cref="QuickCases"/> cases; MDTSHARE_LONG=1 runs <see cref="LongCases"/> (docs/reliability.md).
+/// </summary>
+public sealed class ConvergenceTests
+{
+    private const int QuickCases = 500;
+    private const int LongCases = 5000;
+
+    // Edits are dated later and later, as real ones are (the fake clock does not move the file system's).
+    private static readonly DateTime EditsStart = DateTime.UtcNow.AddDays(1);
+    private static int s_edits;
+
+    private static readonly string[] Names = ["Drivers", "drivers2", "Control", "Scripts", "a.inf", "B.SYS", "setup.exe", "ts.xml", "Readme.txt", "x64", "Tools", "wim"];
+
+    [Fact]
+    public void RandomSharesAndEditSequencesConverge()
+    {
+        int cases = Environment.GetEnvironmentVariable("MDTSHARE_LONG") == "1" ? LongCases : QuickCases;
+        for (int seed = 1; seed <= cases; seed++)
+        {
+            RunCase(seed);
+        }
+    }
+
+    private static void RunCase(int seed)
+    {
+        var random = new Random(seed);
+        using var temp = new TempDirectory();
+        string source = temp.Combine("share");
+        string target = temp.Combine("cluster", "Distribution$");
+        Directory.CreateDirectory(source);
+        Directory.CreateDirectory(temp.Combine("cluster"));
+        for (int i = random.Next(1, 12); i > 0; i--)
+        {
+            AddFile(random, source);
+        }
+
+        var compare = random.Next(3) == 0 ? CompareMode.Content : CompareMode.Timestamp;
+        var clock = new FakeClock();
+        int steps = random.Next(1, 5);
+        for (int step = 0; step <= steps; step++)
+        {
+            var edits = new List<string>();
+            if (step > 0)
+            {
+                for (int i = random.Next(1, 4); i > 0; i--)
+                {
+                    edits.Add(Edit(random, source, compare));
+                }
+            }
+
+            while (Directory.GetFiles(source, "*", SearchOption.AllDirectories).Length == 0)
+            {
+                edits.Add("add " + AddFile(random, source) + " (an empty share is refused)");
+            }
+
+            var listener = new RecordingListener();
+            MirrorResult result = new MirrorEngine(new FaultyFileSystem(clock), clock, listener, isWindows: false).Publish(
+                new MirrorOptions(source, target) { Compare = compare, MaxDeletePercent = 100, Parallelism = 2 }, CancellationToken.None);
+            string context = $"seed {seed}, step {step} ({string.Join("; ", edits)}), {compare}: {result.Abort?.Message} {string.Join(" | ", listener.Diagnostics)}";
+            Assert.True(result.Succeeded, context);
+            Assert.Equal(Snapshot(source), Snapshot(target, skipReserved: true));
+        }
+    }
+
+    /// <summary>Folders (ending in '/') and files with their bytes, by exact relative path.</summary>
+    private static SortedDictionary<string, string> Snapshot(string root, bool skipReserved = false)
+    {
+        var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (string path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+            if (skipReserved && relative is TargetOwnership.MarkerName or TargetOwnership.LockName)
+            {
+                continue;
+            }
+
+            entries[Directory.Exists(path) ? relative + "/" : relative] = Directory.Exists(path) ? string.Empty : Convert.ToHexString(File.ReadAllBytes(path));
+        }
+
+        return entries;
+    }
+
+    private static string Edit(Random random, string source, CompareMode compare)
+    {
+        string[] files = Directory.GetFiles(source, "*", SearchOption.AllDirectories);
+        string[] folders = Directory.GetDirectories(source, "*", SearchOption.AllDirectories);
+        string? file = files.Length > 0 ? files[random.Next(files.Length)] : null;
+        switch (random.Next(8))
+        {
+            case 0 when file is not null:
+                WriteContent(random, file, random.Next(0, 3000));
+                return "change " + Relative(source, file);
+            case 1 when file is not null && compare == CompareMode.Content:
+            {
+                // Same size, time put back: only a content comparison can see it.
+                DateTime written = File.GetLastWriteTimeUtc(file);
+                long length = new FileInfo(file).Length;
+                ClearReadOnly(file);
+                WriteContent(random, file, (int)length, keepReadOnly: false);
+                File.SetLastWriteTimeUtc(file, written);
+                return "size-preserving change " + Relative(source, file);
+            }
+
+            case 2 when file is not null:
+                ClearReadOnly(file);
+                File.Delete(file);
+                return "delete " + Relative(source, file);
+            case 3 when file is not null:
+            {
+                // A file becomes a folder of the same name.
+                ClearReadOnly(file);
+                File.Delete(file);
+                Directory.CreateDirectory(file);
+                WriteContent(random, Path.Combine(file, Names[random.Next(Names.Length)]), random.Next(1, 500));
+                return "file to folder " + Relative(source, file);
+            }
+
+            case 4 when folders.Length > 0:
+            {
+                // A folder becomes a file of the same name.
+                string folder = folders[random.Next(folders.Length)];
+                foreach (string inside in Directory.GetFiles(folder, "*", SearchOption.AllDirectories))
+                {
+                    ClearReadOnly(inside);
+                }
+
+                Directory.Delete(folder, recursive: true);
+                WriteContent(random, folder, random.Next(1, 500));
+                return "folder to file " + Relative(source, folder);
+            }
+
+            case 5:
+            {
+                // A case-only rename of a file or a folder.
+                string[] entries = [.. files, .. folders];
+                if (entries.Length == 0)
+                {
+                    goto default;
+                }
+
+                string entry = entries[random.Next(entries.Length)];
+                string name = Path.GetFileName(entry);
+                string renamed = name == name.ToUpperInvariant() ? name.ToLowerInvariant() : name.ToUpperInvariant();
+                string destination = Path.Combine(Path.GetDirectoryName(entry)!, renamed);
+                if (renamed == name || Path.Exists(destination))
+                {
+                    goto default;
+                }
+
+                if (Directory.Exists(entry))
+                {
+                    Directory.Move(entry, destination);
+                }
+                else
+                {
+                    File.Move(entry, destination);
+                }
+
+                return $"case rename {Relative(source, entry)} -> {renamed}";
+            }
+
+            case 6 when file is not null:
+                File.SetAttributes(file, File.GetAttributes(file) ^ FileAttributes.ReadOnly);
+                return "toggle read-only " + Relative(source, file);
+            default:
+                return "add " + AddFile(random, source);
+        }
+    }
+
+    /// <summary>Adds a file at a random depth, never beside a name that differs only in case (a Windows share could
+    /// not hold both, and the build refuses such a share).</summary>
+    private static string AddFile(Random random, string source)
+    {
+        string folder = source;
+        for (int depth = random.Next(0, 3); depth > 0; depth--)
+        {
+            string name = Names[random.Next(Names.Length)];
+            string candidate = Path.Combine(folder, name);
+            if (File.Exists(candidate) || CaseTwin(folder, name) is { } twin && twin != name)
+            {
+                break;
+            }
+
+            folder = candidate;
+        }
+
+        Directory.CreateDirectory(folder);
+        string fileName = Names[random.Next(Names.Length)] + (random.Next(2) == 0 ? ".bin" : string.Empty);
+        string path = Path.Combine(folder, fileName);
+        if (Directory.Exists(path) || CaseTwin(folder, fileName) is { } existing && existing != fileName)
+        {
+            return "nothing (name taken)";
+        }
+
+        WriteContent(random, path, random.Next(0, 3000));
+        return Relative(source, path);
+    }
+
+    private static string? CaseTwin(string folder, string name) =>
+        Directory.Exists(folder)
+            ? Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+            : null;
+
+    private static void WriteContent(Random random, string path, int length, bool keepReadOnly = true)
+    {
+        bool readOnly = keepReadOnly && File.Exists(path) && (File.GetAttributes(path) & FileAttributes.ReadOnly) != 0;
+        if (File.Exists(path))
+        {
+            ClearReadOnly(path);
+        }
+
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        File.WriteAllBytes(path, bytes);
+
+        File.SetLastWriteTimeUtc(path, EditsStart.AddSeconds(10 * ++s_edits));
+        if (readOnly)
+        {
+            File.SetAttributes(path, File.GetAttributes(path) | FileAttributes.ReadOnly);
+        }
+    }
+
+    private static void ClearReadOnly(string path) => File.SetAttributes(path, File.GetAttributes(path) & ~FileAttributes.ReadOnly);
+
+    private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
+}
