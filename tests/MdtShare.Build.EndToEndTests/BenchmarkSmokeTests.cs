@@ -4,6 +4,8 @@ namespace MdtShare.Build.EndToEndTests;
 
 /// <summary>The benchmark runner (bench/run.sh) at a tiny scale: it works from a clone and prints every scenario. Its
 /// figures mean nothing; performance is measured by the full run, never by tests.</summary>
+// In the package collection: its Release build of the tasks must not overlap the fixture's pack of the same project.
+[Collection(PackageCollection.Name)]
 public sealed class BenchmarkSmokeTests
 {
     private static readonly string[] Tools = ["python3", "rsync", "openssl", "/usr/bin/time"];

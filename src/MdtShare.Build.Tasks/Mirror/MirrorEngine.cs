@@ -48,6 +48,12 @@ public sealed class MirrorEngine
             // Outside the copies (creating folders, taking the lock, reading the target): the same stop.
             result.Abort ??= WindowExhausted(e, options.DestinationRoot);
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            // The target's bookkeeping (root folder, marker, lock, leftovers) failed for good; files fail one by one.
+            result.Abort ??= new Diagnostic(DiagnosticCode.TargetRefused,
+                $"{options.DestinationRoot}: {e.Message} Publishing stopped; no file is left torn, and the next publish resumes.");
+        }
 
         result.Duration = _clock.UtcNow - started;
         return result;
@@ -357,13 +363,22 @@ public sealed class MirrorEngine
                 return (source.LastWriteTimeUtc - destination.LastWriteTimeUtc).Duration() <= _options.TimestampTolerance;
             }
 
-            string? expected = null;
-            if (_options.ExpectedHashes?.TryGetValue(source.RelativePath, out expected) != true)
+            try
             {
-                expected = Retry(() => Hash(source.FullPath), "hashing " + source.RelativePath);
-            }
+                string? expected = null;
+                if (_options.ExpectedHashes?.TryGetValue(source.RelativePath, out expected) != true)
+                {
+                    expected = Retry(() => Hash(source.FullPath), "hashing " + source.RelativePath);
+                }
 
-            return expected == Retry(() => Hash(destination.FullPath), "hashing " + destination.RelativePath);
+                return expected == Retry(() => Hash(destination.FullPath), "hashing " + destination.RelativePath);
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException and not RetryWindowExhaustedException)
+            {
+                // A file that cannot be compared is copied: the copy replaces an unreadable target file, and an
+                // unreadable source file fails there with its coded error.
+                return false;
+            }
         }
 
         private string Hash(string path)
@@ -444,7 +459,8 @@ public sealed class MirrorEngine
 
                 foreach (string folder in plan.DirectoriesToCreate)
                 {
-                    Retry(() => { _fs.CreateDirectory(TreeSnapshot.Combine(_options.DestinationRoot, folder)); return true; }, "creating " + folder);
+                    // A folder that cannot be made fails like a file: nothing is deleted, its files fail on their own.
+                    Guarded(() => Retry(() => { _fs.CreateDirectory(TreeSnapshot.Combine(_options.DestinationRoot, folder)); return true; }, "creating " + folder), folder + "/");
                 }
             });
 

@@ -1,5 +1,6 @@
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Support;
+using Xunit.Abstractions;
 
 namespace MdtShare.Build.Tests.Mirror;
 
@@ -10,7 +11,7 @@ namespace MdtShare.Build.Tests.Mirror;
 /// exactly the source's folders and files, spelled the same, with the same bytes, and no temp file.
 /// CI runs <see cref="QuickCases"/> cases; MDTSHARE_LONG=1 runs <see cref="LongCases"/> (docs/reliability.md).
 /// </summary>
-public sealed class ConvergenceTests
+public sealed class ConvergenceTests(ITestOutputHelper output)
 {
     private const int QuickCases = 500;
     private const int LongCases = 5000;
@@ -21,17 +22,45 @@ public sealed class ConvergenceTests
 
     private static readonly string[] Names = ["Drivers", "drivers2", "Control", "Scripts", "a.inf", "B.SYS", "setup.exe", "ts.xml", "Readme.txt", "x64", "Tools", "wim"];
 
+    // Every operation the mirror performs through its file-system seam.
+    private static readonly string[] Operations =
+        ["Enumerate", "GetEntry", "OpenRead", "Create", "CreateNew", "SetTime", "ClearReadOnly", "Replace", "Rename", "DeleteFile", "DeleteDirectory", "CreateDirectory"];
+
+    private static int Cases => Environment.GetEnvironmentVariable("MDTSHARE_LONG") == "1" ? LongCases : QuickCases;
+
     [Fact]
     public void RandomSharesAndEditSequencesConverge()
     {
-        int cases = Environment.GetEnvironmentVariable("MDTSHARE_LONG") == "1" ? LongCases : QuickCases;
-        for (int seed = 1; seed <= cases; seed++)
+        for (int seed = 1; seed <= Cases; seed++)
         {
-            RunCase(seed);
+            RunCase(seed, faults: null);
         }
     }
 
-    private static void RunCase(int seed)
+    /// <summary>
+    /// The same cases with a fault injected into each publish but the first: at a random operation of a random kind,
+    /// once (an outage-class error the retry rides through) or for good (an error never worth retrying). Whatever
+    /// the publish did, every file under its final name is the old or the new version, a successful publish leaves
+    /// no temp file, and a rerun without faults converges.
+    /// </summary>
+    [Fact]
+    public void InjectedFaultsNeverTearAFile_AndARerunConverges()
+    {
+        var faults = new FaultTally();
+        for (int seed = 1; seed <= Cases; seed++)
+        {
+            RunCase(seed, faults);
+        }
+
+        output.WriteLine($"{Cases} cases; faults met: {string.Join(", ", faults.Met.OrderBy(m => m.Key).Select(m => $"{m.Key} {m.Value}"))}; " +
+            $"publishes with a fault: {faults.SucceededPublishes} succeeded, {faults.FailedPublishes} failed with a code");
+
+        // Not vacuous: faults of every kind were met, and both kinds of publish outcome occurred.
+        Assert.All(Operations.Except(["Rename", "ClearReadOnly"]), operation => Assert.True(faults.Met.ContainsKey(operation), $"no fault was met at {operation}"));
+        Assert.True(faults.FailedPublishes > 0 && faults.SucceededPublishes > 0);
+    }
+
+    private static void RunCase(int seed, FaultTally? faults)
     {
         var random = new Random(seed);
         using var temp = new TempDirectory();
@@ -63,12 +92,79 @@ public sealed class ConvergenceTests
                 edits.Add("add " + AddFile(random, source) + " (an empty share is refused)");
             }
 
+            string context = $"seed {seed}, step {step} ({string.Join("; ", edits)}), {compare}";
+            if (faults is not null && step > 0)
+            {
+                PublishWithAFault(random, source, target, compare, clock, faults, context);
+            }
+
             var listener = new RecordingListener();
-            MirrorResult result = new MirrorEngine(new FaultyFileSystem(clock), clock, listener, isWindows: false).Publish(
-                new MirrorOptions(source, target) { Compare = compare, MaxDeletePercent = 100, Parallelism = 2 }, CancellationToken.None);
-            string context = $"seed {seed}, step {step} ({string.Join("; ", edits)}), {compare}: {result.Abort?.Message} {string.Join(" | ", listener.Diagnostics)}";
-            Assert.True(result.Succeeded, context);
+            MirrorResult result = Publish(new FaultyFileSystem(clock), clock, listener, source, target, compare);
+            Assert.True(result.Succeeded, $"{context}: {result.Abort?.Message} {string.Join(" | ", listener.Diagnostics)}");
             Assert.Equal(Snapshot(source), Snapshot(target, skipReserved: true));
+        }
+    }
+
+    private static void PublishWithAFault(Random random, string source, string target, CompareMode compare, FakeClock clock, FaultTally faults, string context)
+    {
+        var before = new Dictionary<string, string>(Snapshot(target, skipReserved: true), StringComparer.OrdinalIgnoreCase);
+        var after = new Dictionary<string, string>(Snapshot(source), StringComparer.OrdinalIgnoreCase);
+        string operation = Operations[random.Next(Operations.Length)];
+        int at = random.Next(1, 6);
+        bool transient = random.Next(2) == 0;
+        int seen = 0;
+        var fileSystem = new FaultyFileSystem(clock)
+        {
+            Fault = (op, path) =>
+            {
+                if (op == operation && Interlocked.Increment(ref seen) == at)
+                {
+                    faults.Meet(op);
+                    throw transient ? new IOException("Input/output error (injected)", 5) : new UnauthorizedAccessException("Permission denied (injected)");
+                }
+            },
+        };
+
+        MirrorResult result = Publish(fileSystem, clock, new RecordingListener(), source, target, compare);
+        faults.Count(result.Succeeded);
+        foreach (var (path, content) in Snapshot(target, skipReserved: true).Where(e => !e.Key.EndsWith('/') && !IsTemp(e.Key)))
+        {
+            Assert.True((before.TryGetValue(path, out string? old) && old == content) || (after.TryGetValue(path, out string? wanted) && wanted == content),
+                $"{context}, fault at {operation} #{at} ({(transient ? "transient" : "permanent")}): {path} is neither its old nor its new version");
+        }
+
+        if (result.Succeeded)
+        {
+            Assert.DoesNotContain(Snapshot(target).Keys, IsTemp);
+        }
+    }
+
+    private static MirrorResult Publish(FaultyFileSystem fileSystem, FakeClock clock, RecordingListener listener, string source, string target, CompareMode compare) =>
+        new MirrorEngine(fileSystem, clock, listener, isWindows: false).Publish(
+            new MirrorOptions(source, target) { Compare = compare, MaxDeletePercent = 100, Parallelism = 2 }, CancellationToken.None);
+
+    private static bool IsTemp(string relativePath) => Path.GetFileName(relativePath).StartsWith(TreeSnapshot.TempPrefix, StringComparison.Ordinal);
+
+    private sealed class FaultTally
+    {
+        public System.Collections.Concurrent.ConcurrentDictionary<string, int> Met { get; } = new();
+
+        public int FailedPublishes { get; private set; }
+
+        public int SucceededPublishes { get; private set; }
+
+        public void Meet(string operation) => Met.AddOrUpdate(operation, 1, (_, n) => n + 1);
+
+        public void Count(bool succeeded)
+        {
+            if (succeeded)
+            {
+                SucceededPublishes++;
+            }
+            else
+            {
+                FailedPublishes++;
+            }
         }
     }
 

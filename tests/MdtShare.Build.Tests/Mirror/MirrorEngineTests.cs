@@ -440,6 +440,38 @@ public sealed class MirrorEngineTests : IDisposable
         Assert.Contains("MDTS2008", _listener.Codes);
     }
 
+    /// <summary>Two publishes to one target at once: the one that holds the lock finishes, the other stops with
+    /// MDTS2007 before changing anything, and nothing is torn.</summary>
+    [Fact]
+    public async Task TwoPublishesAtOnce_OneWins_TheOtherStopsWithTheLockCode()
+    {
+        using var firstIsCopying = new ManualResetEventSlim();
+        using var secondIsDone = new ManualResetEventSlim();
+        _fs.Fault = (operation, path) =>
+        {
+            // The first publisher pauses inside its copies, lock held, until the second one has given up.
+            if (operation == "Create" && !firstIsCopying.IsSet)
+            {
+                firstIsCopying.Set();
+                secondIsDone.Wait(TimeSpan.FromSeconds(30));
+            }
+        };
+
+        Task<MirrorResult> first = Task.Run(() => Publish());
+        Assert.True(firstIsCopying.Wait(TimeSpan.FromSeconds(30)));
+        var secondListener = new RecordingListener();
+        MirrorResult second = new MirrorEngine(PhysicalFileSystem.Instance, _clock, secondListener, isWindows: false)
+            .Publish(new MirrorOptions(Source, Target), CancellationToken.None);
+        secondIsDone.Set();
+
+        Assert.Equal("MDTS2007", second.Abort?.Code.Id);
+        Assert.Equal((0, 0, 0), (second.Copied, second.Updated, second.Deleted));
+        MirrorResult winner = await first;
+        Assert.True(winner.Succeeded, winner.Abort?.Message);
+        Assert.Equal(Expected(), Published());
+        AssertNoTempFiles();
+    }
+
     [Fact]
     public void OutageIsRiddenThroughWithOneWarning_AndFinishedFilesAreNotCopiedAgain()
     {
@@ -611,6 +643,43 @@ public sealed class MirrorEngineTests : IDisposable
 
         Assert.Equal(100 + 20 + 30, plan.BytesNeeded(writers: 1));
         Assert.Equal(100 + 20 + 30 + 10, plan.BytesNeeded(writers: 4));
+    }
+
+    /// <summary>Found by ConvergenceTests' injected faults: a permanent error at a folder creation, at the target
+    /// listing for the ownership marker, or while comparing contents escaped as an exception. Every operation kind
+    /// failing for good now ends the publish with a code, never an exception, and the next publish converges.</summary>
+    [Theory]
+    [InlineData("Enumerate")]
+    [InlineData("GetEntry")]
+    [InlineData("OpenRead")]
+    [InlineData("Create")]
+    [InlineData("CreateNew")]
+    [InlineData("SetTime")]
+    [InlineData("Replace")]
+    [InlineData("DeleteFile")]
+    [InlineData("DeleteDirectory")]
+    [InlineData("CreateDirectory")]
+    public void AnOperationFailingForGoodEndsThePublishWithACode(string operation)
+    {
+        Trees.Write(Target, ("Stale/old.txt", "to be purged"), ("Scripts/LiteTouch.wsf", "<old version/>"));
+        _fs.Fault = (op, path) =>
+        {
+            if (op == operation)
+            {
+                throw new UnauthorizedAccessException($"Permission denied: {path} (injected)");
+            }
+        };
+
+        MirrorResult failed = Publish(o => With(o, adopt: true, compare: CompareMode.Content, maxDeletePercent: 100));
+
+        if (!failed.Succeeded)
+        {
+            Assert.True(failed.Abort is not null || _listener.Codes.Contains("MDTS2011"), operation);
+        }
+
+        _fs.Fault = null;
+        Assert.True(Publish(o => With(o, adopt: true, maxDeletePercent: 100)).Succeeded);
+        Assert.Equal(Expected(), Published());
     }
 
     [Fact]
