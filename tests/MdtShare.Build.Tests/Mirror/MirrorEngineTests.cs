@@ -350,6 +350,24 @@ public sealed class MirrorEngineTests : IDisposable
         Assert.False(Path.Exists(Path.Combine(Target, "Tools", "loop")));
     }
 
+    /// <summary>Driver packages nest deeply: a path past Windows' old 260-character limit is published and updated
+    /// like any other (the temp file beside it is longer still).</summary>
+    [Fact]
+    public void PathsLongerThan260CharactersArePublished()
+    {
+        string deep = "Out-of-Box Drivers/" + string.Join('/', Enumerable.Range(1, 12).Select(i => $"Intel Wireless Bluetooth Package {i:00}")) + "/ibtusb.inf";
+        Assert.True(Path.Combine(Target, deep).Length > 260);
+        Trees.Write(Source, (deep, "[Version]"));
+
+        Assert.True(Publish().Succeeded);
+        Trees.Write(Source, (deep, "[Version] v2"));
+        MirrorResult update = Publish();
+
+        Assert.True(update.Succeeded, update.Abort?.Message);
+        Assert.Equal(1, update.Updated);
+        Assert.Equal(Expected(), Published());
+    }
+
     [Fact]
     public void ReadOnlyTargetFilesAreReplacedAndDeleted()
     {
