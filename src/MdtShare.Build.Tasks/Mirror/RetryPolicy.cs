@@ -20,7 +20,9 @@ public sealed class RetryPolicy(
     private DateTime? _outageSince;
     private volatile bool _inOutage;
 
-    // Bumped when an outage begins: only an operation started after that can prove the target is back.
+    // Bumped when an outage begins or ends: only an operation started after an outage began can prove the target is
+    // back, and only one started after it came back can prove it is gone again (a failure from before the recovery
+    // is a leftover of the same outage, not a second one).
     private int _generation;
 
     public int Outages { get; private set; }
@@ -51,7 +53,7 @@ public sealed class RetryPolicy(
                 failingSince ??= now;
                 if (kind == FailureKind.Outage)
                 {
-                    BeginOutage(e, now);
+                    BeginOutage(e, now, generation);
                 }
                 else if (!busyReported)
                 {
@@ -74,11 +76,11 @@ public sealed class RetryPolicy(
     public void Execute(Action operation, string what, CancellationToken cancellation) =>
         Execute<object?>(() => { operation(); return null; }, what, cancellation);
 
-    private void BeginOutage(Exception e, DateTime now)
+    private void BeginOutage(Exception e, DateTime now, int generation)
     {
         lock (_gate)
         {
-            if (_outageSince is not null)
+            if (_outageSince is not null || generation != _generation)
             {
                 return;
             }
@@ -106,6 +108,7 @@ public sealed class RetryPolicy(
                 listener.Info($"{targetName} is reachable again after {(clock.UtcNow - since).TotalSeconds:0.0} s; resuming.");
                 _outageSince = null;
                 _inOutage = false;
+                _generation++;
             }
         }
     }

@@ -1,4 +1,5 @@
 using MdtShare.Build.Mirror;
+using MdtShare.Build.Tests.Support;
 
 namespace MdtShare.Build.Tests.Mirror;
 
@@ -105,5 +106,57 @@ public class DecisionTests
         Assert.Equal("MDTS2001", TargetOwnership.CheckPaths("/srv/share", "/srv/share/sub")?.Code.Id);
         Assert.Equal("MDTS2001", TargetOwnership.CheckPaths("/srv/share/", "/srv/share")?.Code.Id);
         Assert.Null(TargetOwnership.CheckPaths("/srv/share", "/srv/share2"));
+    }
+
+    /// <summary>Seen in CI: a worker whose operation began during an outage fails just after another worker proved the
+    /// target back. That failure belongs to the outage that ended, not to a new one.</summary>
+    [Fact]
+    public void AFailureFromBeforeTheRecoveryIsNotASecondOutage()
+    {
+        var listener = new RecordingListener();
+        var policy = new RetryPolicy(new FakeClock(), TimeSpan.FromSeconds(60), "target", () => true, listener, isWindows: false);
+        int attempts = 0;
+
+        policy.Execute(() =>
+        {
+            attempts++;
+            if (attempts == 2)
+            {
+                policy.Execute(() => { }, "another file", CancellationToken.None);
+            }
+
+            if (attempts <= 2)
+            {
+                throw new IOException("Transport endpoint is not connected", 107);
+            }
+        }, "a file", CancellationToken.None);
+
+        Assert.Equal(3, attempts);
+        Assert.Equal(1, policy.Outages);
+        Assert.Equal(["MDTS2009"], listener.Codes);
+        Assert.Single(listener.Infos, i => i.Contains("reachable again"));
+    }
+
+    [Fact]
+    public void AFailureAfterTheRecoveryIsANewOutage()
+    {
+        var listener = new RecordingListener();
+        var policy = new RetryPolicy(new FakeClock(), TimeSpan.FromSeconds(60), "target", () => true, listener, isWindows: false);
+
+        foreach (string file in new[] { "first", "second" })
+        {
+            bool failed = false;
+            policy.Execute(() =>
+            {
+                if (!failed)
+                {
+                    failed = true;
+                    throw new IOException("Transport endpoint is not connected", 107);
+                }
+            }, file, CancellationToken.None);
+        }
+
+        Assert.Equal(2, policy.Outages);
+        Assert.Equal(["MDTS2009", "MDTS2009"], listener.Codes);
     }
 }
