@@ -30,6 +30,10 @@ public static class FailureClassifier
     // EBUSY, ETXTBSY.
     private static readonly HashSet<int> PosixBusy = [16, 26];
 
+    // ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL; ENOSPC, EDQUOT.
+    private static readonly HashSet<int> WindowsDiskFull = [39, 112];
+    private static readonly HashSet<int> PosixDiskFull = [28, 122];
+
     /// <param name="targetRootExists">Whether the destination root is reachable now; a vanished mount root is an outage.</param>
     public static FailureKind Classify(Exception exception, bool isWindows, Func<bool> targetRootExists)
     {
@@ -43,12 +47,7 @@ public static class FailureClassifier
             return FailureKind.Permanent;
         }
 
-        int code = exception.HResult;
-        if (isWindows && (code & 0xFFFF0000) == 0x80070000)
-        {
-            code &= 0xFFFF;
-        }
-
+        int code = ErrorCode(exception, isWindows);
         if ((isWindows ? WindowsBusy : PosixBusy).Contains(code))
         {
             return FailureKind.Busy;
@@ -62,6 +61,16 @@ public static class FailureClassifier
         return exception is DirectoryNotFoundException or FileNotFoundException && !SafeExists(targetRootExists)
             ? FailureKind.Outage
             : FailureKind.Permanent;
+    }
+
+    /// <summary>The target has no room left: every further write fails the same way, so the publish stops.</summary>
+    public static bool IsDiskFull(Exception exception, bool isWindows) =>
+        exception is IOException && (isWindows ? WindowsDiskFull : PosixDiskFull).Contains(ErrorCode(exception, isWindows));
+
+    private static int ErrorCode(Exception exception, bool isWindows)
+    {
+        int code = exception.HResult;
+        return isWindows && (code & 0xFFFF0000) == 0x80070000 ? code & 0xFFFF : code;
     }
 
     private static bool SafeExists(Func<bool> exists)

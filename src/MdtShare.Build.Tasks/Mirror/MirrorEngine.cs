@@ -509,7 +509,10 @@ public sealed class MirrorEngine
                     $"{TreeSnapshot.TempPrefix}{_runId}.{Interlocked.Increment(ref _tempCounter)}{TreeSnapshot.TempSuffix}");
                 if (Guarded(() => Retry(() => CopyOnce(item, temp), item.RelativePath), item.RelativePath))
                 {
+                    // Counted once under its final name, so a publish stopped later still reports what it changed.
                     copied.Add(item);
+                    _result.AddCopied(item);
+                    Listener.Detail($"{(item.Reason == CopyReason.New ? "Copied" : "Updated")} {item.RelativePath} ({item.Source.Length:N0} bytes)");
                     Progress(Interlocked.Increment(ref _filesDone), Interlocked.Add(ref _bytesDone, item.Source.Length), totalFiles, totalBytes);
                 }
             });
@@ -518,13 +521,7 @@ public sealed class MirrorEngine
             // closes the written handle only after close() has returned. Once the phase's copies are done, each
             // copied file's time is checked, and set again where it moved; else the next publish would copy it again.
             Parallel.ForEach(copied, parallel, item =>
-            {
-                if (Guarded(() => Retry(() => KeepTime(item), "setting the time of " + item.RelativePath), item.RelativePath))
-                {
-                    _result.AddCopied(item);
-                    Listener.Detail($"{(item.Reason == CopyReason.New ? "Copied" : "Updated")} {item.RelativePath} ({item.Source.Length:N0} bytes)");
-                }
-            });
+                Guarded(() => Retry(() => KeepTime(item), "setting the time of " + item.RelativePath), item.RelativePath));
         }
 
         /// <summary>
@@ -662,15 +659,7 @@ public sealed class MirrorEngine
             }
             catch (RetryWindowExhaustedException e)
             {
-                lock (_progressGate)
-                {
-                    if (_abort is null)
-                    {
-                        _abort = WindowExhausted(e, _name);
-                        _stop.Cancel();
-                    }
-                }
-
+                Stop(WindowExhausted(e, _name));
                 return false;
             }
             catch (SourceChangedException)
@@ -680,11 +669,31 @@ public sealed class MirrorEngine
                     $"{_name}: {relativePath} in the deployment share no longer matches the manifest written by the build (it changed since); the target keeps its previous version. Build and publish again."));
                 return false;
             }
+            catch (IOException e) when (FailureClassifier.IsDiskFull(e, _engine._isWindows))
+            {
+                _result.AddFailed();
+                Stop(new Diagnostic(DiagnosticCode.TargetTooSmall,
+                    $"{_name} filled up during the publish, writing {relativePath} ({e.Message}). The files not yet copied keep their previous versions and nothing was deleted. Free space on the target and publish again."));
+                return false;
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 _result.AddFailed();
                 Listener.Report(new Diagnostic(DiagnosticCode.FileFailed, $"{_name}: {relativePath}: {e.Message}"));
                 return false;
+            }
+        }
+
+        /// <summary>Ends the publish with its first reason; the copies in flight finish or fail, no new one starts.</summary>
+        private void Stop(Diagnostic reason)
+        {
+            lock (_progressGate)
+            {
+                if (_abort is null)
+                {
+                    _abort = reason;
+                    _stop.Cancel();
+                }
             }
         }
 

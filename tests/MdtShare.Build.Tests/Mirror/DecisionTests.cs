@@ -37,6 +37,23 @@ public class DecisionTests
     public void PosixErrnos(int errno, FailureKind expected) =>
         Assert.Equal(expected, FailureClassifier.Classify(new IOException("x", errno), isWindows: false, () => true));
 
+    [Theory]
+    [InlineData(true, 112, true)]
+    [InlineData(true, 39, true)]
+    [InlineData(true, 5, false)]
+    [InlineData(false, 28, true)]
+    [InlineData(false, 122, true)]
+    [InlineData(false, 112, false)]
+    public void DiskFullIsKnownOnBothSystems(bool isWindows, int code, bool diskFull)
+    {
+        IOException e = isWindows ? Win32(code) : new IOException("x", code);
+        Assert.Equal(diskFull, FailureClassifier.IsDiskFull(e, isWindows));
+        if (diskFull)
+        {
+            Assert.Equal(FailureKind.Permanent, FailureClassifier.Classify(e, isWindows, () => true));
+        }
+    }
+
     [Fact]
     public void AccessDeniedAndLongPathsArePermanent()
     {

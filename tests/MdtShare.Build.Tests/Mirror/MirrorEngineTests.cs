@@ -718,7 +718,7 @@ public sealed class MirrorEngineTests : IDisposable
         {
             if (op == "Replace" && path.EndsWith("A.vbs", StringComparison.Ordinal))
             {
-                throw new IOException("No space left on device", 28);
+                throw new IOException("File name too long", 36);
             }
         };
 
