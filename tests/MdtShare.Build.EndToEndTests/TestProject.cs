@@ -9,6 +9,7 @@ namespace MdtShare.Build.EndToEndTests;
 public sealed class TestProject : IDisposable
 {
     private readonly PackageFixture _package;
+    private int _builds;
 
     public TestProject(PackageFixture package, bool globalJson = true)
     {
@@ -31,7 +32,9 @@ public sealed class TestProject : IDisposable
 
     public string Root { get; }
 
-    public Dictionary<string, string?> Environment { get; } = new();
+    /// <summary>The build's environment. It always holds a credential the build is not meant to use, so every
+    /// build's secret scan has something to look for.</summary>
+    public Dictionary<string, string?> Environment { get; } = new() { ["MDT_UNUSED_PASSWORD"] = $"Unused-{Guid.NewGuid():N}" };
 
     public string PathOf(string relativePath) => Path.Combine([Root, .. relativePath.Split('/')]);
 
@@ -55,10 +58,27 @@ public sealed class TestProject : IDisposable
     public ProcessResult Build(params string[] arguments) =>
         Dotnet(["build", "-tl:off", "-v:m", "-nodeReuse:false", "--disable-build-servers", .. arguments]);
 
+    /// <summary>Runs the dotnet CLI in the project. An MSBuild command always writes a binlog, and fails the test
+    /// when a secret it was given shows up where it must not (<see cref="SecretScan"/>).</summary>
     public ProcessResult Dotnet(params string[] arguments)
     {
         var environment = new Dictionary<string, string?>(Environment) { ["NUGET_PACKAGES"] = _package.PackagesCache };
-        return DotNet.Run(Root, environment, arguments);
+        bool runsMsBuild = arguments.Length > 0 && arguments[0] is "build" or "publish" or "clean" or "msbuild";
+        string? binlog = arguments.Select(a => a.StartsWith("-bl:", StringComparison.Ordinal) ? Path.Combine(Root, a[4..]) : null).LastOrDefault(a => a is not null);
+        if (runsMsBuild && binlog is null)
+        {
+            binlog = Path.Combine(Root, ".binlogs", $"{++_builds}.binlog");
+            arguments = [.. arguments, "-bl:" + binlog];
+        }
+
+        ProcessResult result = DotNet.Run(Root, environment, arguments);
+        if (runsMsBuild)
+        {
+            IReadOnlyList<string> leaks = SecretScan.Leaks(Root, SecretScan.SecretsOf(Root, environment), result.Output, binlog);
+            Assert.True(leaks.Count == 0, $"A secret given to 'dotnet {string.Join(' ', arguments)}' leaked into: {string.Join(", ", leaks)}");
+        }
+
+        return result;
     }
 
     public void Dispose()

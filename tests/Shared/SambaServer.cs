@@ -24,8 +24,14 @@ public sealed class SambaServer : IDisposable
         [("smbd", "samba"), ("smbpasswd", "samba"), ("smbnetfs", "smbnetfs"), ("fusermount", "fuse3")];
 
     private readonly string _root;
+    // A call on the mount unanswered this long is a hung client, not an outage: smbnetfs gives up on the server
+    // after its smb_timeout (10 s).
+    private static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(45);
+
+    private readonly CancellationTokenSource _stopWatching = new();
     private Process? _smbd;
     private Process? _smbnetfs;
+    private int _clientRestarts;
 
     private SambaServer(string root, int port)
     {
@@ -73,6 +79,7 @@ public sealed class SambaServer : IDisposable
             server.Configure();
             server.StartServer();
             server.Mount();
+            server.WatchTheClient();
             return server;
         }
         catch
@@ -81,6 +88,9 @@ public sealed class SambaServer : IDisposable
             throw;
         }
     }
+
+    /// <summary>How often the watchdog restarted a hung smbnetfs (see <see cref="WatchTheClient"/>).</summary>
+    public int ClientRestarts => Volatile.Read(ref _clientRestarts);
 
     /// <summary>A failover's first half: every smbd process is killed at once, as when a cluster node dies.</summary>
     public void KillServer()
@@ -128,6 +138,7 @@ public sealed class SambaServer : IDisposable
 
     public void Dispose()
     {
+        _stopWatching.Cancel();
         // Unmount first, so that nothing is left holding the mount point, then end the daemons by pid.
         if (_smbnetfs is not null)
         {
@@ -224,13 +235,45 @@ public sealed class SambaServer : IDisposable
         }
     }
 
-    private void Mount()
+    /// <summary>
+    /// smbnetfs 0.6.3 now and then deadlocks when the server comes back after a kill: calls on the mount never return
+    /// (seen in CI: two threads of the publish in request_wait_answer for minutes), where a Windows client's session
+    /// timeout would fail them. The watchdog stands in for that timeout: when the mount leaves a probe unanswered for
+    /// <see cref="HungAfter"/>, smbnetfs is killed, which fails the calls in flight with ENOTCONN (an outage to the
+    /// publish), and the share is mounted again. Each restart is counted and reported.
+    /// </summary>
+    private void WatchTheClient()
+    {
+        var watchdog = new Thread(() =>
+        {
+            while (!_stopWatching.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
+            {
+                var probe = Task.Run(() => Directory.Exists(Combine("fuse", $"127.0.0.1:{Port}")));
+                if (!probe.Wait(HungAfter) && !_stopWatching.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine($"SambaServer: the smbnetfs mount stopped answering for {HungAfter.TotalSeconds:0} s; restarting the client.");
+                    Interlocked.Increment(ref _clientRestarts);
+                    if (_smbnetfs is { } hung)
+                    {
+                        KillTree(hung);
+                    }
+
+                    RunQuietly("fusermount", "-u", "-z", Combine("fuse"));
+                    Mount(waitForShare: false);
+                }
+            }
+        })
+        { IsBackground = true, Name = "smbnetfs watchdog" };
+        watchdog.Start();
+    }
+
+    private void Mount(bool waitForShare = true)
     {
         // big_writes: 128 KiB FUSE writes instead of 4 KiB, ten times faster.
         _smbnetfs = Launch("smbnetfs", $"{Quote(Combine("fuse"))} -f -o {Quote("config=" + Combine("home", ".smb", "smbnetfs.conf") + ",big_writes")}",
             Combine("log", "smbnetfs.stdout"), ("HOME", Combine("home")));
         var deadline = Stopwatch.StartNew();
-        while (!Directory.Exists(MountedShare))
+        while (waitForShare ? !Directory.Exists(MountedShare) : !File.ReadAllText("/proc/mounts").Contains(Combine("fuse"), StringComparison.Ordinal))
         {
             if (_smbnetfs.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(15))
             {
