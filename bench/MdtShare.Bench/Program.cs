@@ -83,4 +83,6 @@ internal sealed class ConsoleListener : IMirrorListener
     }
 
     public void Info(string message) => Console.Error.WriteLine(message);
+
+    public void Progress(ProgressLine progress) => Console.Error.WriteLine(progress);
 }

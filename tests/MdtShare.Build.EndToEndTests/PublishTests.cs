@@ -48,6 +48,56 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
     }
 
     [Fact]
+    public void EveryPublishWritesItsReport_AndUnderGitHubActionsAddsItsSummaryToTheJob()
+    {
+        WriteShareAndProject("""    <PublishTarget Include="clusters/site1" />""");
+        string stepSummary = _project.Write("runner/step_summary.md", "## An earlier step\n");
+        _project.Environment["GITHUB_ACTIONS"] = "true";
+        _project.Environment["GITHUB_STEP_SUMMARY"] = stepSummary;
+
+        ProcessResult result = _project.Build("deploymentshare.proj", "-t:Publish");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string summary = _project.Read("bin/publish-summary.md");
+        Assert.StartsWith("## MdtShare.Build: published to 1 target\n", summary);
+        Assert.Contains($"| `{_project.PathOf("clusters/site1")}` | published | 4 | 0 | 0 | 0 | 0 |", summary);
+        Assert.Contains("| quick: passed, 4 files |", summary);
+        Assert.Equal("## An earlier step\n" + summary + "\n", _project.Read("runner/step_summary.md"));
+
+        using var report = System.Text.Json.JsonDocument.Parse(_project.Read("bin/publish-report.json"));
+        var target = report.RootElement.GetProperty("targets")[0];
+        Assert.Equal("mdtshare-publish/1", report.RootElement.GetProperty("schema").GetString());
+        Assert.Equal(Cluster, report.RootElement.GetProperty("deployRoot").GetString());
+        Assert.Equal((4, 0, true), (target.GetProperty("copied").GetInt32(), target.GetProperty("failed").GetInt32(), target.GetProperty("verify").GetProperty("passed").GetBoolean()));
+        Assert.DoesNotContain("##vso[", result.Output);
+    }
+
+    [Fact]
+    public void UnderAzurePipelinesTheSummaryIsUploaded_ProgressReported_AndErrorsKeepTheCanonicalForm()
+    {
+        WriteShareAndProject("""
+                <PublishTarget Include="clusters/site1" />
+                <PublishTarget Include="share/Published" />
+            """);
+        _project.Environment["TF_BUILD"] = "True";
+
+        ProcessResult result = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MirrorProgressSeconds=0");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"##vso[task.uploadsummary]{_project.PathOf("bin/publish-summary.md")}", result.Output);
+        var progress = System.Text.RegularExpressions.Regex.Matches(result.Output, @"##vso\[task\.setprogress value=(\d+);\]Publishing to (.*)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        Assert.NotEmpty(progress);
+        Assert.All(progress, p => Assert.Equal(_project.PathOf("clusters/site1"), p.Groups[2].Value.TrimEnd('\r')));
+        Assert.Equal("100", progress[^1].Groups[1].Value);
+
+        // The second target lies inside the share: refused with a code, in the form Azure Pipelines annotates.
+        Assert.Contains($"{_project.PathOf("deploymentshare.proj")} : error MDTS2001: ", result.Output);
+        string summary = _project.Read("bin/publish-summary.md");
+        Assert.StartsWith("## MdtShare.Build: FAILED on 1 of 2 targets\n", summary);
+        Assert.Contains("**MDTS2001**", summary);
+    }
+
+    [Fact]
     public void DotnetPublishPublishesToo()
     {
         WriteShareAndProject("""    <PublishTarget Include="clusters/site1" />""");

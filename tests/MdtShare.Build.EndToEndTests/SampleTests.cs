@@ -73,6 +73,21 @@ public sealed class SampleTests(PackageFixture package)
         Assert.Equal(project.Read("bin/overlay/Control/Bootstrap.ini").ReplaceLineEndings(), embedded.ReplaceLineEndings().TrimEnd() + Environment.NewLine);
         Assert.Contains("  Boot/LiteTouchPE_x64.wim\n", project.Read("bin/DeploymentShare.sha256"));
 
+        // The publish report names the image's DeployRoot before and after, and what is left to do by hand.
+        using (JsonDocument report = JsonDocument.Parse(project.Read("bin/publish-report.json")))
+        {
+            JsonElement image = report.RootElement.GetProperty("bootImages")[0];
+            Assert.Equal("Boot/LiteTouchPE_x64.wim", image.GetProperty("path").GetString());
+            Assert.Equal([@"\\MDT01\DeploymentShare$"], image.GetProperty("deployRootBefore").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal([@"\\MDTCLUSTER\Distribution$"], image.GetProperty("deployRootAfter").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal("Patched", image.GetProperty("outcome").GetString());
+        }
+
+        string summary = project.Read("bin/publish-summary.md");
+        Assert.Contains(@"| `Boot/LiteTouchPE_x64.wim` (image 1) | `\\MDT01\DeploymentShare$` | `\\MDTCLUSTER\Distribution$` | Patched |", summary);
+        Assert.Contains("### To do by hand\n\n- WDS keeps its own copy of each boot image.", summary);
+        Assert.Contains("### Places that still name the MDT server", summary);
+
         // The Xorriso property reaches the task: a tool path that does not exist leaves an ISO stale (it would
         // otherwise take xorriso from PATH and fail on this fake ISO).
         project.Write("DeploymentShare/Boot/LiteTouchPE_x64.iso", "not an ISO");

@@ -17,4 +17,6 @@ public sealed class Listener : IMirrorListener
     public void Detail(string message) => Messages.Enqueue(message);
 
     public void Info(string message) => Messages.Enqueue(message);
+
+    public void Progress(ProgressLine progress) => Messages.Enqueue(progress.ToString());
 }

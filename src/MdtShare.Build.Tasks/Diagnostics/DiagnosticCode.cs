@@ -90,6 +90,9 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode IsoStale = new("MDTS4008", Severity.Warning);
     public static readonly DiagnosticCode IsoRebuildFailed = new("MDTS4009", Severity.Error);
 
+    // 5xxx: reports and build agents.
+    public static readonly DiagnosticCode JobSummaryNotWritten = new("MDTS5001", Severity.Warning);
+
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
 
@@ -107,6 +110,7 @@ public sealed class DiagnosticCode
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
         BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed,
+        JobSummaryNotWritten,
         InternalError,
     ];
 }

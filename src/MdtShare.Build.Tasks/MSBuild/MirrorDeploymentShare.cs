@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Text;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
+using MdtShare.Build.Reports;
 using Microsoft.Build.Framework;
 
 namespace MdtShare.Build.Tasks;
@@ -38,6 +40,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
 
     public int RetryWindowSeconds { get; set; } = 120;
 
+    /// <summary>Seconds between progress lines (and Azure Pipelines progress updates); 0 reports every file.</summary>
+    public int ProgressSeconds { get; set; } = 5;
+
     public string MaxDeletePercent { get; set; } = "10";
 
     public bool AdoptExistingTarget { get; set; }
@@ -52,6 +57,21 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
 
     /// <summary>Where the verify report of each target goes.</summary>
     public string ReportDirectory { get; set; } = string.Empty;
+
+    /// <summary>The publish report (JSON, schema mdtshare-publish/1) and its Markdown summary; none when empty.</summary>
+    public string PublishReportFile { get; set; } = string.Empty;
+
+    public string PublishSummaryFile { get; set; } = string.Empty;
+
+    /// <summary>For the report: the DeployRoot clients are sent to.</summary>
+    public string DeployRoot { get; set; } = string.Empty;
+
+    /// <summary>For the report: PatchBootImages' Results and ManualSteps, ReportHostReferences' References.</summary>
+    public ITaskItem[] BootImageResults { get; set; } = [];
+
+    public ITaskItem[] ManualSteps { get; set; } = [];
+
+    public ITaskItem[] HostReferences { get; set; } = [];
 
     [Output]
     public int Copied { get; private set; }
@@ -101,6 +121,19 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
         }
 
         string share = ResolvePath(DeploymentShare);
+        var report = new PublishReport { Project = ProjectPath, DeploymentShare = share, DeployRoot = DeployRoot, WhatIf = WhatIf };
+        try
+        {
+            PublishAll(share, fullVerify, compare, maxDeletePercent, report);
+        }
+        finally
+        {
+            WriteReport(report);
+        }
+    }
+
+    private void PublishAll(string share, bool? fullVerify, CompareMode compare, double maxDeletePercent, PublishReport report)
+    {
         var listener = new Listener(this);
         var engine = new MirrorEngine(listener);
         var exclude = ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)).ToList();
@@ -129,6 +162,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
                 Compare = compare,
                 Parallelism = Parallelism > 0 ? Parallelism : MirrorOptions.DefaultParallelism,
                 RetryWindow = TimeSpan.FromSeconds(RetryWindowSeconds),
+                ProgressInterval = TimeSpan.FromSeconds(ProgressSeconds),
                 MaxDeletePercent = maxDeletePercent,
                 AdoptExistingTarget = AdoptExistingTarget,
                 BreakLock = BreakLock,
@@ -137,15 +171,15 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
             };
             MirrorResult result = engine.Publish(options, _cancel.Token);
             Summarize(result);
-            if (manifest is not null && fullVerify is { } full && result.Succeeded && !WhatIf && !_cancel.IsCancellationRequested)
-            {
-                VerifyPublished(target.ItemSpec, manifest, ResolvePath(manifestFile), options, result, full);
-            }
+            VerifyEntry? verify = manifest is not null && fullVerify is { } full && result.Succeeded && !WhatIf && !_cancel.IsCancellationRequested
+                ? VerifyPublished(target.ItemSpec, manifest, ResolvePath(manifestFile), options, result, full)
+                : null;
+            report.Targets.Add(new TargetEntry(result, verify));
         }
     }
 
     /// <summary>The publish's own check: the target must now match the manifest exactly.</summary>
-    private void VerifyPublished(string target, ShareManifest manifest, string manifestFile, MirrorOptions options, MirrorResult published, bool full)
+    private VerifyEntry? VerifyPublished(string target, ShareManifest manifest, string manifestFile, MirrorOptions options, MirrorResult published, bool full)
     {
         VerifyResult result;
         try
@@ -155,14 +189,71 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
         }
         catch (OperationCanceledException)
         {
-            return;
+            return null;
         }
 
         string report = Path.Combine(ResolvePath(ReportDirectory.Length > 0 ? ReportDirectory : "bin/verify"), VerifyShareHashes.ReportName(target));
         AtomicFile.WriteIfChanged(report, VerifyReport.ToJson(result, manifestFile, DateTime.UtcNow));
         Report(VerifyFindings.Of(result, report));
         Log.LogMessage(MessageImportance.High, (full ? "Full " : "Quick ") + VerifyFindings.Summary(result, report));
+        return new VerifyEntry(full ? "Full" : "Quick", result, report);
     }
+
+    /// <summary>The publish report and summary, also when the publish failed or was cancelled; on a CI agent the
+    /// summary becomes the job's summary.</summary>
+    private void WriteReport(PublishReport report)
+    {
+        if (PublishReportFile.Length == 0 && PublishSummaryFile.Length == 0)
+        {
+            return;
+        }
+
+        report.FinishedUtc = DateTime.UtcNow;
+        report.BootImages.AddRange(BootImageResults.Select(i => new BootImageEntry(i.ItemSpec,
+            int.TryParse(i.GetMetadata("Image"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int image) ? image : 0,
+            i.GetMetadata("Overlay"), Split(i.GetMetadata("DeployRootBefore")), Split(i.GetMetadata("DeployRootAfter")), i.GetMetadata("Outcome"))));
+        report.ManualSteps.AddRange(ManualSteps.Select(s => s.ItemSpec).Distinct(StringComparer.Ordinal));
+        report.HostReferences.AddRange(HostReferences.Select(r => new HostReferenceEntry(r.ItemSpec,
+            int.TryParse(r.GetMetadata("Line"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int line) ? line : 0, r.GetMetadata("Text"))));
+
+        string markdown = PublishSummary.ToMarkdown(report);
+        if (PublishReportFile.Length > 0)
+        {
+            AtomicFile.WriteIfChanged(ResolvePath(PublishReportFile), report.ToJson());
+        }
+
+        string? summaryFile = PublishSummaryFile.Length > 0 ? ResolvePath(PublishSummaryFile) : null;
+        if (summaryFile is not null)
+        {
+            AtomicFile.WriteIfChanged(summaryFile, new UTF8Encoding(false).GetBytes(markdown));
+        }
+
+        Log.LogMessage(MessageImportance.Normal, $"Publish report: {string.Join(", ", new[] { PublishReportFile, PublishSummaryFile }.Where(f => f.Length > 0).Select(ResolvePath))}");
+        ShowOnBuildAgent(markdown, summaryFile);
+    }
+
+    private void ShowOnBuildAgent(string markdown, string? summaryFile)
+    {
+        BuildAgent agent = BuildAgent.Current;
+        if (agent.GitHubStepSummary is { } stepSummary)
+        {
+            try
+            {
+                File.AppendAllText(stepSummary, markdown + "\n", new UTF8Encoding(false));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Report(new Diagnostic(DiagnosticCode.JobSummaryNotWritten, $"The publish summary could not be added to the job summary ({stepSummary}): {e.Message}"));
+            }
+        }
+
+        if (agent.IsAzurePipelines && summaryFile is not null)
+        {
+            Log.LogMessage(MessageImportance.High, BuildAgent.UploadSummary(summaryFile));
+        }
+    }
+
+    private static IReadOnlyList<string> Split(string joined) => joined.Length == 0 ? [] : joined.Split('|');
 
     /// <summary>A UNC path (MSBuild on Unix may have turned its backslashes into slashes) on a system without UNC paths.</summary>
     private static bool IsUncOnThisSystem(string path) =>
@@ -175,6 +266,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
                 ? $"MirrorCompare is '{Compare}'; use Timestamp or Content"
             : RetryWindowSeconds < 0 ? $"MirrorRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
             : Parallelism < 0 ? $"MirrorParallelism is {Parallelism}; use 1 or more (0 for the default)"
+            : ProgressSeconds < 0 ? $"MirrorProgressSeconds is {ProgressSeconds}; use 0 or more"
             : null;
         if (!double.TryParse(MaxDeletePercent, NumberStyles.Float, CultureInfo.InvariantCulture, out maxDeletePercent) || maxDeletePercent is < 0 or > 100)
         {
@@ -225,6 +317,17 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
             }
         }
 
+        private readonly bool _azurePipelines = BuildAgent.Current.IsAzurePipelines;
+
         public void Info(string message) => task.Log.LogMessage(MessageImportance.Normal, message);
+
+        public void Progress(ProgressLine progress)
+        {
+            task.Log.LogMessage(MessageImportance.Normal, progress.ToString());
+            if (_azurePipelines)
+            {
+                task.Log.LogMessage(MessageImportance.High, BuildAgent.SetProgress(progress.Percent, "Publishing to " + progress.Target));
+            }
+        }
     }
 }

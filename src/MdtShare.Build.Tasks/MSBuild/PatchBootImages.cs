@@ -36,11 +36,36 @@ public sealed class PatchBootImages : MdtShareTask
     [Output]
     public ITaskItem[] PatchedImages { get; private set; } = [];
 
+    /// <summary>Every boot image looked at, for the publish report: metadata Image, DeployRootBefore and
+    /// DeployRootAfter ('|'-separated), Outcome and Overlay.</summary>
+    [Output]
+    public ITaskItem[] Results { get; private set; } = [];
+
+    /// <summary>What the build cannot do for the user (replacing WDS's copies, ISOs left stale), for the report.</summary>
+    [Output]
+    public ITaskItem[] ManualSteps { get; private set; } = [];
+
+    private readonly List<ITaskItem> _results = [];
+    private readonly List<ITaskItem> _manualSteps = [];
+
     protected override void ExecuteCore()
     {
         string share = ResolvePath(DeploymentShare);
         string overlay = ResolvePath(OverlayDirectory);
         var images = FindImages(share);
+        try
+        {
+            PatchAll(share, overlay, images);
+        }
+        finally
+        {
+            Results = [.. _results];
+            ManualSteps = [.. _manualSteps];
+        }
+    }
+
+    private void PatchAll(string share, string overlay, List<(string Relative, string Source)> images)
+    {
         if (images.Count == 0)
         {
             return;
@@ -53,6 +78,7 @@ public sealed class PatchBootImages : MdtShareTask
             string what = $"{images.Count} boot image(s) ({string.Join(", ", images.Select(i => i.Relative))}) cannot be patched: wimlib-imagex was not found " +
                 "(install wimtools, or set WimlibImagex). PXE and ISO clients will keep booting with the old DeployRoot.";
             Report(new Diagnostic(RequireBootImagePatch ? DiagnosticCode.BootImageToolRequired : DiagnosticCode.BootImageToolMissing, what));
+            _manualSteps.Add(new TaskItem(what));
             return;
         }
 
@@ -73,6 +99,13 @@ public sealed class PatchBootImages : MdtShareTask
 
             if (result.Outcome != BootImageOutcome.Skipped)
             {
+                var reported = new TaskItem(relative);
+                reported.SetMetadata("Image", result.Image.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                reported.SetMetadata("DeployRootBefore", string.Join("|", result.DeployRootsBefore));
+                reported.SetMetadata("DeployRootAfter", string.Join("|", result.DeployRootsAfter));
+                reported.SetMetadata("Outcome", result.Outcome.ToString());
+                reported.SetMetadata("Overlay", overlay);
+                _results.Add(reported);
                 Log.LogMessage(MessageImportance.High,
                     $"{relative} (image {result.Image}): DeployRoot {Describe(result.DeployRootsBefore)} -> {Describe(result.DeployRootsAfter)}; " +
                     result.Outcome switch
@@ -88,9 +121,10 @@ public sealed class PatchBootImages : MdtShareTask
         PatchedImages = [.. outputs];
         if (outputs.Count > 0)
         {
-            Log.LogMessage(MessageImportance.High,
-                "To do by hand after publishing: WDS keeps its own copy of each boot image. On every WDS server, replace it " +
-                "(WDS console > Boot Images > Replace Image) with the published " + string.Join(" and ", outputs.Select(o => o.GetMetadata("RelativePath"))) + ".");
+            string wds = "WDS keeps its own copy of each boot image. On every WDS server, replace it (WDS console > Boot Images > Replace Image) with the published " +
+                string.Join(" and ", outputs.Where(o => o.ItemSpec.EndsWith(".wim", StringComparison.OrdinalIgnoreCase)).Select(o => o.GetMetadata("RelativePath"))) + ".";
+            _manualSteps.Add(new TaskItem(wds));
+            Log.LogMessage(MessageImportance.High, "To do by hand after publishing: " + wds);
         }
     }
 
@@ -112,10 +146,12 @@ public sealed class PatchBootImages : MdtShareTask
             ITaskItem? wim = patchedWims.FirstOrDefault(w => string.Equals(Path.GetFileName(w.ItemSpec), wimName, StringComparison.OrdinalIgnoreCase));
             if (xorriso is null || wim is null)
             {
-                Report(new Diagnostic(DiagnosticCode.IsoStale,
+                var stale = new Diagnostic(DiagnosticCode.IsoStale,
                     $"{relative} embeds its own copy of the boot image and is published unchanged: clients booting it keep the old DeployRoot. " +
                     (xorriso is null ? "Install xorriso (or set Xorriso) to rebuild it, " : $"There is no patched {wimName} to rebuild it with; ") +
-                    "or rebuild it with Update Deployment Share after pointing Bootstrap.ini at the cluster.", iso));
+                    "or rebuild it with Update Deployment Share after pointing Bootstrap.ini at the cluster.", iso);
+                Report(stale);
+                _manualSteps.Add(new TaskItem(stale.Message));
                 continue;
             }
 

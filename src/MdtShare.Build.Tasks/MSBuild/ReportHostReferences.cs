@@ -3,6 +3,7 @@ using MdtShare.Build.HostReferences;
 using MdtShare.Build.Ini;
 using MdtShare.Build.IO;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace MdtShare.Build.Tasks;
 
@@ -24,7 +25,19 @@ public sealed class ReportHostReferences : MdtShareTask
 
     public bool RewriteHostReferences { get; set; }
 
+    /// <summary>Each place found, for the publish report: the share-relative file, metadata Line and Text.</summary>
+    [Output]
+    public ITaskItem[] References { get; private set; } = [];
+
+    private readonly List<ITaskItem> _references = [];
+
     protected override void ExecuteCore()
+    {
+        Scan();
+        References = [.. _references];
+    }
+
+    private void Scan()
     {
         string share = ResolvePath(DeploymentShare);
         string bootstrap = Path.Combine(share, "Control", "Bootstrap.ini");
@@ -57,6 +70,10 @@ public sealed class ReportHostReferences : MdtShareTask
                 Report(new Diagnostic(DiagnosticCode.HostReferenceFound,
                     $"{reference.What} names the MDT server ({reference.Text}), so clients keep using it after the move to the cluster; {hint}.",
                     file, reference.Line, reference.Column));
+                var item = new TaskItem(relative);
+                item.SetMetadata("Line", reference.Line.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                item.SetMetadata("Text", $"{reference.What} names the MDT server ({reference.Text})");
+                _references.Add(item);
             }
         }
     }

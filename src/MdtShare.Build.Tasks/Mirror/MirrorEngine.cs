@@ -158,6 +158,7 @@ public sealed class MirrorEngine
             finally
             {
                 _result.Outages = _retry.Outages;
+                _result.Retries = _retry.Retries;
                 if (locked)
                 {
                     ReleaseLock();
@@ -724,7 +725,7 @@ public sealed class MirrorEngine
                 _lastProgress = now;
             }
 
-            Listener.Info(ProgressLine.Format(_name, files, totalFiles, bytes, totalBytes, now - _started));
+            Listener.Progress(new ProgressLine(_name, files, totalFiles, bytes, totalBytes, now - _started));
         }
 
         private static bool IsTemp(string name) =>

@@ -29,6 +29,8 @@ public sealed class MirrorResult
 
     public int Outages { get; internal set; }
 
+    public int Retries { get; internal set; }
+
     public int SweptTempFiles { get; internal set; }
 
     public TimeSpan Duration { get; internal set; }
@@ -68,6 +70,9 @@ public interface IMirrorListener
     /// <summary>One line per file or folder acted on (or, in a dry run, planned).</summary>
     void Detail(string message);
 
-    /// <summary>Notable events and the throttled progress line.</summary>
+    /// <summary>Notable events.</summary>
     void Info(string message);
+
+    /// <summary>Where a long publish is, at most once per progress interval.</summary>
+    void Progress(ProgressLine progress);
 }

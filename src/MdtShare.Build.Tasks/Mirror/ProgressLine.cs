@@ -2,15 +2,18 @@ using System.Globalization;
 
 namespace MdtShare.Build.Mirror;
 
-/// <summary>The throttled progress line of long publishes: files, bytes, rate and time left.</summary>
-public static class ProgressLine
+/// <summary>Where a long publish is: files, bytes, rate and time left. Sent at most once per progress interval.</summary>
+public sealed record ProgressLine(string Target, int Files, int TotalFiles, long Bytes, long TotalBytes, TimeSpan Elapsed)
 {
-    public static string Format(string target, int files, int totalFiles, long bytes, long totalBytes, TimeSpan elapsed)
+    /// <summary>Done so far, by bytes (by files when nothing but empty files is copied).</summary>
+    public int Percent => (int)(TotalBytes > 0 ? 100 * Bytes / TotalBytes : TotalFiles > 0 ? 100L * Files / TotalFiles : 100);
+
+    public override string ToString()
     {
-        double rate = bytes / Math.Max(0.001, elapsed.TotalSeconds);
-        string eta = rate > 0 ? Duration(TimeSpan.FromSeconds((totalBytes - bytes) / rate)) : "?";
+        double rate = Bytes / Math.Max(0.001, Elapsed.TotalSeconds);
+        string eta = rate > 0 ? Duration(TimeSpan.FromSeconds((TotalBytes - Bytes) / rate)) : "?";
         return string.Format(CultureInfo.InvariantCulture, "{0}: {1:N0}/{2:N0} files, {3}/{4}, {5}/s, about {6} left",
-            target, files, totalFiles, Size(bytes), Size(totalBytes), Size((long)rate), eta);
+            Target, Files, TotalFiles, Size(Bytes), Size(TotalBytes), Size((long)rate), eta);
     }
 
     public static string Size(long bytes) => bytes switch

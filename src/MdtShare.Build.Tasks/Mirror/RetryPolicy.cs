@@ -25,7 +25,12 @@ public sealed class RetryPolicy(
     // is a leftover of the same outage, not a second one).
     private int _generation;
 
+    private int _retries;
+
     public int Outages { get; private set; }
+
+    /// <summary>Operations tried again after a failure worth waiting for (an outage or a busy file).</summary>
+    public int Retries => Volatile.Read(ref _retries);
 
     public T Execute<T>(Func<T> operation, string what, CancellationToken cancellation)
     {
@@ -69,6 +74,7 @@ public sealed class RetryPolicy(
                 }
 
                 clock.Delay(Backoff[Math.Min(attempt, Backoff.Length - 1)], cancellation);
+                Interlocked.Increment(ref _retries);
             }
         }
     }

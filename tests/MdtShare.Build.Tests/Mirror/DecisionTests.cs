@@ -112,8 +112,10 @@ public class DecisionTests
     [Fact]
     public void ProgressLineGivesFilesBytesRateAndTimeLeft()
     {
-        string line = ProgressLine.Format("/mnt/cluster", 1234, 5678, 3L << 30, 12L << 30, TimeSpan.FromSeconds(30));
-        Assert.Equal("/mnt/cluster: 1,234/5,678 files, 3.00 GB/12.00 GB, 102.4 MB/s, about 1m30s left", line);
+        var progress = new ProgressLine("/mnt/cluster", 1234, 5678, 3L << 30, 12L << 30, TimeSpan.FromSeconds(30));
+        Assert.Equal("/mnt/cluster: 1,234/5,678 files, 3.00 GB/12.00 GB, 102.4 MB/s, about 1m30s left", progress.ToString());
+        Assert.Equal(25, progress.Percent);
+        Assert.Equal(50, (progress with { Bytes = 0, TotalBytes = 0, Files = 5, TotalFiles = 10 }).Percent);
     }
 
     [Fact]
@@ -150,6 +152,7 @@ public class DecisionTests
 
         Assert.Equal(3, attempts);
         Assert.Equal(1, policy.Outages);
+        Assert.Equal(2, policy.Retries);
         Assert.Equal(["MDTS2009"], listener.Codes);
         Assert.Single(listener.Infos, i => i.Contains("reachable again"));
     }

@@ -43,6 +43,8 @@ public sealed class RecordingListener : IMirrorListener
     public void Detail(string message) => Details.Enqueue(message);
 
     public void Info(string message) => Infos.Enqueue(message);
+
+    public void Progress(ProgressLine progress) => Infos.Enqueue(progress.ToString());
 }
 
 /// <summary>

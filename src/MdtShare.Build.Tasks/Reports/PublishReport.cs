@@ -1,0 +1,133 @@
+using System.Globalization;
+using MdtShare.Build.IO;
+using MdtShare.Build.Manifest;
+using MdtShare.Build.Mirror;
+
+namespace MdtShare.Build.Reports;
+
+/// <summary>A boot image as the build left it: the DeployRoot values its Bootstrap.ini named before and after.</summary>
+public sealed record BootImageEntry(string Path, int Image, string Overlay, IReadOnlyList<string> DeployRootBefore, IReadOnlyList<string> DeployRootAfter, string Outcome);
+
+/// <summary>A place in the share that still names the MDT server (an MDTS1021 warning).</summary>
+public sealed record HostReferenceEntry(string File, int Line, string Text);
+
+/// <summary>The publish's own check of one target: Quick or Full.</summary>
+public sealed record VerifyEntry(string Mode, VerifyResult Result, string ReportFile);
+
+public sealed record TargetEntry(MirrorResult Result, VerifyEntry? Verify)
+{
+    public bool Succeeded => Result.Succeeded && Verify?.Result.Passed != false;
+}
+
+/// <summary>
+/// What one publish did, for people (publish-summary.md, also a CI job summary) and for tools (publish-report.json,
+/// schema mdtshare-publish/1 in docs/reference.md).
+/// </summary>
+public sealed class PublishReport
+{
+    public const string Schema = "mdtshare-publish/1";
+
+    public string Project { get; init; } = string.Empty;
+
+    public string DeploymentShare { get; init; } = string.Empty;
+
+    public string DeployRoot { get; init; } = string.Empty;
+
+    public bool WhatIf { get; init; }
+
+    public DateTime FinishedUtc { get; set; }
+
+    public List<TargetEntry> Targets { get; } = [];
+
+    public List<BootImageEntry> BootImages { get; } = [];
+
+    /// <summary>What the build cannot do for the user: WDS's own copies of boot images, ISOs left stale.</summary>
+    public List<string> ManualSteps { get; } = [];
+
+    public List<HostReferenceEntry> HostReferences { get; } = [];
+
+    public bool Succeeded => Targets.All(t => t.Succeeded);
+
+    public byte[] ToJson()
+    {
+        var json = new JsonWriter().BeginObject()
+            .Value("schema", Schema)
+            .Value("project", Project)
+            .Value("deploymentShare", DeploymentShare)
+            .Value("deployRoot", DeployRoot)
+            .Value("finishedUtc", FinishedUtc.ToString("o", CultureInfo.InvariantCulture))
+            .Value("whatIf", WhatIf)
+            .Value("succeeded", Succeeded)
+            .BeginArray("targets");
+        foreach (TargetEntry target in Targets)
+        {
+            WriteTarget(json, target);
+        }
+
+        json.EndArray().BeginArray("bootImages");
+        foreach (BootImageEntry image in BootImages)
+        {
+            json.BeginObject().Value("path", image.Path).Value("image", image.Image).Value("overlay", image.Overlay)
+                .Values("deployRootBefore", image.DeployRootBefore).Values("deployRootAfter", image.DeployRootAfter)
+                .Value("outcome", image.Outcome).EndObject();
+        }
+
+        json.EndArray().Values("manualSteps", ManualSteps).BeginArray("hostReferences");
+        foreach (HostReferenceEntry reference in HostReferences)
+        {
+            json.BeginObject().Value("file", reference.File).Value("line", reference.Line).Value("text", reference.Text).EndObject();
+        }
+
+        return json.EndArray().EndObject().ToUtf8();
+    }
+
+    private static void WriteTarget(JsonWriter json, TargetEntry target)
+    {
+        MirrorResult result = target.Result;
+        json.BeginObject()
+            .Value("target", result.Destination)
+            .Value("succeeded", target.Succeeded);
+        if (result.Abort is { } abort)
+        {
+            json.BeginObject("error").Value("code", abort.Code.Id).Value("message", abort.Message).EndObject();
+        }
+        else
+        {
+            json.Value("error", null);
+        }
+
+        json.Value("copied", result.Copied)
+            .Value("updated", result.Updated)
+            .Value("deleted", result.Deleted)
+            .Value("unchanged", result.Skipped)
+            .Value("failed", result.Failed)
+            .Value("bytesCopied", result.BytesCopied)
+            .Value("seconds", result.Duration.TotalSeconds)
+            .Value("bytesPerSecond", BytesPerSecond(result))
+            .Value("outages", result.Outages)
+            .Value("retries", result.Retries);
+        if (target.Verify is { } verify)
+        {
+            VerifyResult checkedTarget = verify.Result;
+            json.BeginObject("verify")
+                .Value("mode", verify.Mode)
+                .Value("passed", checkedTarget.Passed)
+                .Value("verifiedFiles", checkedTarget.Verified)
+                .Value("missing", checkedTarget.Missing.Count)
+                .Value("extra", checkedTarget.Extra.Count)
+                .Value("sizeMismatch", checkedTarget.SizeMismatch.Count)
+                .Value("hashMismatch", checkedTarget.HashMismatch.Count)
+                .Value("unreadable", checkedTarget.Unreadable.Count)
+                .Value("report", verify.ReportFile)
+                .EndObject();
+        }
+        else
+        {
+            json.Value("verify", null);
+        }
+
+        json.EndObject();
+    }
+
+    internal static long BytesPerSecond(MirrorResult result) => (long)(result.BytesCopied / Math.Max(0.001, result.Duration.TotalSeconds));
+}

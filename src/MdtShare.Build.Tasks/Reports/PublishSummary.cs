@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text;
+using MdtShare.Build.Mirror;
+
+namespace MdtShare.Build.Reports;
+
+/// <summary>The publish report as Markdown: publish-summary.md, and the job summary on GitHub Actions and Azure
+/// Pipelines.</summary>
+public static class PublishSummary
+{
+    public static string ToMarkdown(PublishReport report)
+    {
+        var md = new StringBuilder();
+        int failed = report.Targets.Count(t => !t.Succeeded);
+        string outcome = report.WhatIf ? "what if (nothing changed)"
+            : failed == 0 ? $"published to {Count(report.Targets.Count, "target")}"
+            : $"FAILED on {failed} of {Count(report.Targets.Count, "target")}";
+        md.Append("## MdtShare.Build: ").Append(outcome).Append("\n\n");
+        md.Append("Deployment share ").Append(Code(report.DeploymentShare));
+        if (report.DeployRoot.Length > 0)
+        {
+            md.Append(", clients connect to ").Append(Code(report.DeployRoot));
+        }
+
+        md.Append(".\n\n");
+        md.Append("| Target | Result | Copied | Updated | Deleted | Unchanged | Failed | Data | Time | Rate | Verify | Outages |\n");
+        md.Append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
+        foreach (TargetEntry target in report.Targets)
+        {
+            MirrorResult r = target.Result;
+            md.Append("| ").Append(Code(r.Destination))
+                .Append(" | ").Append(report.WhatIf ? "what if" : target.Succeeded ? "published" : "**FAILED**")
+                .Append(" | ").Append(N(r.Copied)).Append(" | ").Append(N(r.Updated)).Append(" | ").Append(N(r.Deleted))
+                .Append(" | ").Append(N(r.Skipped)).Append(" | ").Append(N(r.Failed))
+                .Append(" | ").Append(ProgressLine.Size(r.BytesCopied))
+                .Append(" | ").Append(r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)).Append(" s")
+                .Append(" | ").Append(ProgressLine.Size(PublishReport.BytesPerSecond(r))).Append("/s")
+                .Append(" | ").Append(Verify(target))
+                .Append(" | ").Append(N(r.Outages)).Append(" |\n");
+        }
+
+        foreach (TargetEntry target in report.Targets.Where(t => t.Result.Abort is not null))
+        {
+            md.Append("\n**").Append(target.Result.Abort!.Code.Id).Append("** ").Append(Text(target.Result.Abort.Message)).Append('\n');
+        }
+
+        if (report.BootImages.Count > 0)
+        {
+            md.Append("\n### Boot images\n\n| Image | DeployRoot before | DeployRoot after | |\n| --- | --- | --- | --- |\n");
+            foreach (BootImageEntry image in report.BootImages)
+            {
+                md.Append("| ").Append(Code(image.Path)).Append(" (image ").Append(image.Image).Append(')')
+                    .Append(" | ").Append(string.Join(", ", image.DeployRootBefore.Select(Code)))
+                    .Append(" | ").Append(string.Join(", ", image.DeployRootAfter.Select(Code)))
+                    .Append(" | ").Append(Text(image.Outcome)).Append(" |\n");
+            }
+        }
+
+        if (report.ManualSteps.Count > 0)
+        {
+            md.Append("\n### To do by hand\n\n");
+            report.ManualSteps.ForEach(step => md.Append("- ").Append(Text(step)).Append('\n'));
+        }
+
+        if (report.HostReferences.Count > 0)
+        {
+            md.Append("\n### Places that still name the MDT server\n\n");
+            report.HostReferences.ForEach(r => md.Append("- ").Append(Code(r.File)).Append(" line ").Append(r.Line).Append(": ").Append(Text(r.Text)).Append('\n'));
+        }
+
+        return md.ToString();
+    }
+
+    private static string Verify(TargetEntry target) => target.Verify is not { } verify
+        ? "–"
+        : $"{verify.Mode.ToLowerInvariant()}: {(verify.Result.Passed ? "passed" : "**DRIFT**")}, {N(verify.Result.Verified)} files";
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{N(count)} {noun}s";
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A path or value as inline code; a table cell must not see a bare '|', nor the code a backtick.</summary>
+    private static string Code(string text) => "`" + text.Replace("`", "'").Replace("|", "\\|") + "`";
+
+    private static string Text(string text) => text.Replace("|", "\\|").Replace("\r", " ").Replace("\n", " ");
+}
