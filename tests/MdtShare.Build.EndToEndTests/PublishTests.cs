@@ -138,6 +138,30 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
     }
 
     [Fact]
+    public void PublishSitePublishesAndVerifiesOneSiteOnly_AnUnknownSiteIsAnError()
+    {
+        WriteShareAndProject("""
+                <PublishTarget Include="clusters/newyork" Site="newyork" DeployRoot="\\NYCLUSTER\Distribution$" />
+                <PublishTarget Include="clusters/stockholm" Site="stockholm" DeployRoot="\\STOCLUSTER\Distribution$" />
+            """);
+
+        ProcessResult stockholm = _project.Build("deploymentshare.proj", "-t:Publish", "-p:PublishSite=Stockholm");
+
+        Assert.True(stockholm.ExitCode == 0, stockholm.ToString());
+        Assert.Contains(@"DeployRoot=\\STOCLUSTER\Distribution$", _project.Read("clusters/stockholm/Control/Bootstrap.ini"));
+        Assert.False(Directory.Exists(_project.PathOf("clusters/newyork")));
+
+        ProcessResult verify = _project.Build("deploymentshare.proj", "-t:Verify", "-p:PublishSite=stockholm");
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+
+        ProcessResult typo = _project.Build("deploymentshare.proj", "-t:Publish", "-p:PublishSite=stokholm");
+
+        Assert.Equal(["MDTS2019"], typo.ErrorCodes);
+        Assert.Contains("the sites in this project: newyork, stockholm.", typo.Output);
+        Assert.False(Directory.Exists(_project.PathOf("clusters/newyork")));
+    }
+
+    [Fact]
     public void AFailingTargetFailsTheBuildAfterTheOthersArePublished()
     {
         WriteShareAndProject("""

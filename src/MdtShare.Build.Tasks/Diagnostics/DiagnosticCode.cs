@@ -66,6 +66,7 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode SourceChangedSinceBuild = new("MDTS2016", Severity.Error);
     public static readonly DiagnosticCode TargetTooSmall = new("MDTS2017", Severity.Error);
     public static readonly DiagnosticCode TargetRefused = new("MDTS2018", Severity.Error);
+    public static readonly DiagnosticCode PublishSiteUnknown = new("MDTS2019", Severity.Error);
 
     // 3xxx: the share manifest and verification.
     public static readonly DiagnosticCode NameInvalidOnWindows = new("MDTS3001", Severity.Error);
@@ -105,7 +106,7 @@ public sealed class DiagnosticCode
         ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed, HostReferenceFound,
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
-        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild, TargetTooSmall, TargetRefused,
+        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild, TargetTooSmall, TargetRefused, PublishSiteUnknown,
         NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
