@@ -15,15 +15,7 @@ public sealed class TestProject : IDisposable
     {
         _package = package;
         Root = Directory.CreateTempSubdirectory("mdtshare-e2e-").FullName;
-        File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{package.Feed}" />
-              </packageSources>
-            </configuration>
-            """);
+        UseLocalFeed();
         if (globalJson)
         {
             File.WriteAllText(Path.Combine(Root, "global.json"), $$"""{ "msbuild-sdks": { "MdtShare.Build": "{{package.Version}}" } }""");
@@ -31,6 +23,17 @@ public sealed class TestProject : IDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>A nuget.config that sees only the local feed, where the package under test is.</summary>
+    public void UseLocalFeed() => File.WriteAllText(Path.Combine(Root, "nuget.config"), $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="local" value="{_package.Feed}" />
+          </packageSources>
+        </configuration>
+        """);
 
     /// <summary>The build's environment. It always holds a credential the build is not meant to use, so every
     /// build's secret scan has something to look for.</summary>
