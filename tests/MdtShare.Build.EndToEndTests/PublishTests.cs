@@ -98,6 +98,48 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
     }
 
     [Fact]
+    public void QuestionModeAnswersWhetherAPublishWouldChangeAnything_AndChangesNothing()
+    {
+        WriteShareAndProject("""    <PublishTarget Include="clusters/site1" />""");
+        Assert.Equal(0, _project.Build("deploymentshare.proj", "-t:Publish").ExitCode);
+
+        ProcessResult upToDate = _project.Build("deploymentshare.proj", "-t:Publish", "-question");
+
+        Assert.True(upToDate.ExitCode == 0, upToDate.ToString());
+
+        // A cluster drifted: a file deleted by hand, another added.
+        File.Delete(_project.PathOf("clusters/site1/Scripts/LiteTouch.wsf"));
+        _project.Write("clusters/site1/Scripts/Stray.vbs", "not in the share");
+        string report = _project.Read("bin/publish-report.json");
+
+        ProcessResult drifted = _project.Build("deploymentshare.proj", "-t:Publish", "-question", "-p:MirrorMaxDeletePercent=100");
+
+        Assert.NotEqual(0, drifted.ExitCode);
+        Assert.Equal(["MDTS5002"], drifted.ErrorCodes);
+        Assert.Contains("would change 2 entries (1 files to copy, 0 to update, 1 to delete) (-question: nothing was changed).", drifted.Output);
+        Assert.Equal(report, _project.Read("bin/publish-report.json"));
+        Assert.False(File.Exists(_project.PathOf("clusters/site1/Scripts/LiteTouch.wsf")));
+        Assert.True(File.Exists(_project.PathOf("clusters/site1/Scripts/Stray.vbs")));
+
+        // The share changed: the build itself is out of date, which answers the question before any target is read.
+        _project.Write("share/Scripts/LiteTouch.wsf", "<job>changed</job>");
+        string manifest = _project.Read("bin/DeploymentShare.sha256");
+
+        ProcessResult changed = _project.Build("deploymentshare.proj", "-t:Publish", "-question");
+
+        Assert.NotEqual(0, changed.ExitCode);
+        Assert.Equal(["MDTS5002"], changed.ErrorCodes);
+        Assert.Contains("DeploymentShare.sha256 would be written: 1 file(s) of the share are new or changed (-question: nothing was changed).", changed.Output);
+        Assert.Equal(manifest, _project.Read("bin/DeploymentShare.sha256"));
+
+        ProcessResult settings = _project.Build("deploymentshare.proj", "-question", @"-p:DeployRoot=\\OTHERCLUSTER\Distribution$");
+
+        Assert.NotEqual(0, settings.ExitCode);
+        Assert.Contains("Bootstrap.ini would be written: Bootstrap.ini or the requested settings changed", settings.Output);
+        Assert.Contains(Cluster, _project.Read("bin/overlay/Control/Bootstrap.ini"));
+    }
+
+    [Fact]
     public void DotnetPublishPublishesToo()
     {
         WriteShareAndProject("""    <PublishTarget Include="clusters/site1" />""");

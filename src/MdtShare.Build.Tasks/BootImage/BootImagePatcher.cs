@@ -17,6 +17,9 @@ public enum BootImageOutcome
 
     /// <summary>Not patched (see the diagnostics).</summary>
     Skipped,
+
+    /// <summary>Only checking (MSBuild's question mode): the overlay copy would be written or removed.</summary>
+    OutOfDate,
 }
 
 public sealed record BootImageResult(string Source, string Output, BootImageOutcome Outcome, int Image,
@@ -31,7 +34,8 @@ public sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
 {
     public const string BootstrapPath = "/Deploy/Scripts/Bootstrap.ini";
 
-    public BootImageResult Patch(string sourceWim, string outputWim, string bootstrapIni)
+    /// <param name="onlyCheck">Change nothing; return <see cref="BootImageOutcome.OutOfDate"/> where a change is due.</param>
+    public BootImageResult Patch(string sourceWim, string outputWim, string bootstrapIni, bool onlyCheck = false)
     {
         byte[] wanted = File.ReadAllBytes(bootstrapIni);
         var after = BootstrapPatcher.ReadDeployRoots(wanted).Select(d => d.Value).Distinct().ToList();
@@ -51,7 +55,7 @@ public sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
             byte[]? current = tool.ReadFile(sourceWim, image, BootstrapPath);
             if (current is null)
             {
-                DeleteStale(outputWim);
+                DeleteStale(outputWim, onlyCheck);
                 return Result(BootImageOutcome.Skipped, image, [], new Diagnostic(DiagnosticCode.BootImageWithoutBootstrapIni,
                     $"Image {image} of {sourceWim} has no {BootstrapPath}; it does not look like a LiteTouch boot image and is left unpatched.",
                     sourceWim));
@@ -60,6 +64,11 @@ public sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
             var before = BootstrapPatcher.ReadDeployRoots(current).Select(d => d.Value).Distinct().ToList();
             if (current.AsSpan().SequenceEqual(wanted))
             {
+                if (onlyCheck && File.Exists(outputWim))
+                {
+                    return Result(BootImageOutcome.OutOfDate, image, before);
+                }
+
                 DeleteStale(outputWim);
                 return Result(BootImageOutcome.AlreadyCurrent, image, before);
             }
@@ -69,13 +78,18 @@ public sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
                 return Result(BootImageOutcome.UpToDate, image, before);
             }
 
+            if (onlyCheck)
+            {
+                return Result(BootImageOutcome.OutOfDate, image, before);
+            }
+
             return PatchCopy(sourceWim, outputWim, bootstrapIni, wanted, info, image) is { } failure
                 ? Result(BootImageOutcome.Skipped, image, before, failure)
                 : Result(BootImageOutcome.Patched, image, before);
         }
         catch (BootImageToolException e)
         {
-            DeleteStale(outputWim);
+            DeleteStale(outputWim, onlyCheck);
             return Result(BootImageOutcome.Skipped, 0, [], new Diagnostic(DiagnosticCode.BootImageUnreadable,
                 $"{tool.Name} could not read or update {sourceWim}: {e.Message}", sourceWim));
         }
@@ -113,9 +127,9 @@ public sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
         stamps.Matches(outputWim, StampFile.Of(sourceWim))
         && tool.ReadFile(outputWim, image, BootstrapPath) is { } embedded && embedded.AsSpan().SequenceEqual(wanted);
 
-    private static void DeleteStale(string outputWim)
+    private static void DeleteStale(string outputWim, bool onlyCheck = false)
     {
-        if (File.Exists(outputWim))
+        if (!onlyCheck && File.Exists(outputWim))
         {
             File.Delete(outputWim);
         }

@@ -21,11 +21,12 @@ public sealed class IsoRebuilder(string xorriso, StampFile stamps)
     public Diagnostic? Rebuild(string sourceIso, string patchedWim, string outputIso, out bool rebuilt)
     {
         rebuilt = false;
-        string stamp = StampFile.Of(sourceIso) + "\t" + StampFile.Of(patchedWim);
-        if (stamps.Matches(outputIso, stamp))
+        if (IsCurrent(sourceIso, patchedWim, outputIso))
         {
             return null;
         }
+
+        string stamp = Stamp(sourceIso, patchedWim);
 
         string temp = Path.Combine(Path.GetDirectoryName(outputIso)!, ".~mdtshare." + Guid.NewGuid().ToString("N") + ".iso.tmp");
         string extracted = temp + ".wim";
@@ -56,6 +57,11 @@ public sealed class IsoRebuilder(string xorriso, StampFile stamps)
             File.Delete(extracted);
         }
     }
+
+    /// <summary>Whether the rebuilt ISO was made from this source ISO and this patched WIM.</summary>
+    public bool IsCurrent(string sourceIso, string patchedWim, string outputIso) => stamps.Matches(outputIso, Stamp(sourceIso, patchedWim));
+
+    private static string Stamp(string sourceIso, string patchedWim) => StampFile.Of(sourceIso) + "\t" + StampFile.Of(patchedWim);
 
     private static Diagnostic Failed(string iso, string why) =>
         new(DiagnosticCode.IsoRebuildFailed, $"{iso} could not be rebuilt with the patched boot image: {why}", iso);

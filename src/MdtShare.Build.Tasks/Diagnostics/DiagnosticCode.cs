@@ -91,8 +91,9 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode IsoStale = new("MDTS4008", Severity.Warning);
     public static readonly DiagnosticCode IsoRebuildFailed = new("MDTS4009", Severity.Error);
 
-    // 5xxx: reports and build agents.
+    // 5xxx: reports, build agents and MSBuild's own modes.
     public static readonly DiagnosticCode JobSummaryNotWritten = new("MDTS5001", Severity.Warning);
+    public static readonly DiagnosticCode NotUpToDate = new("MDTS5002", Severity.Error);
 
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
@@ -111,7 +112,7 @@ public sealed class DiagnosticCode
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
         BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed,
-        JobSummaryNotWritten,
+        JobSummaryNotWritten, NotUpToDate,
         InternalError,
     ];
 }

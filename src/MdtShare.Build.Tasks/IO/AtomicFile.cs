@@ -10,7 +10,7 @@ public static class AtomicFile
     /// <returns>True when the file was written.</returns>
     public static bool WriteIfChanged(string path, byte[] bytes)
     {
-        if (File.Exists(path) && new FileInfo(path).Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes))
+        if (Holds(path, bytes))
         {
             return false;
         }
@@ -35,6 +35,10 @@ public static class AtomicFile
 
         return true;
     }
+
+    /// <summary>Whether <paramref name="path"/> exists and holds exactly <paramref name="bytes"/>.</summary>
+    public static bool Holds(string path, byte[] bytes) =>
+        File.Exists(path) && new FileInfo(path).Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
 
     /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/> in one step.</summary>
     public static void Replace(string source, string destination)

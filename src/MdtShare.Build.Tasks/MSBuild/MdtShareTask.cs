@@ -40,7 +40,17 @@ public abstract class MdtShareTask : MSBuildTask
     /// </summary>
     public string ProjectFile { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Set by MSBuild in question mode (<c>dotnet build -question</c>) on the tasks that implement
+    /// <see cref="IIncrementalTask"/>: they change nothing and report each change they would make as an error.
+    /// </summary>
+    public bool FailIfNotIncremental { get; set; }
+
     protected abstract void ExecuteCore();
+
+    /// <summary>In question mode: the change this task would make, as an error; nothing is changed.</summary>
+    protected void ReportOutOfDate(string change) =>
+        Report(new Diagnostic(DiagnosticCode.NotUpToDate, $"{change} (-question: nothing was changed)."));
 
     protected string ProjectPath => ProjectFile.Length > 0 ? ProjectFile : BuildEngine.ProjectFileOfTaskNode;
 

@@ -14,7 +14,7 @@ namespace MdtShare.Build.Tasks;
 /// failing does not stop the others, and the task fails at the end.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
+public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncrementalTask
 {
     private readonly CancellationTokenSource _cancel = new();
 
@@ -166,12 +166,17 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
                 MaxDeletePercent = maxDeletePercent,
                 AdoptExistingTarget = AdoptExistingTarget,
                 BreakLock = BreakLock,
-                WhatIf = WhatIf,
+                WhatIf = WhatIf || FailIfNotIncremental,
                 ExpectedHashes = manifest?.Entries.ToDictionary(e => e.Path, e => e.Hash, StringComparer.Ordinal),
             };
             MirrorResult result = engine.Publish(options, _cancel.Token);
             Summarize(result);
-            VerifyEntry? verify = manifest is not null && fullVerify is { } full && result.Succeeded && !WhatIf && !_cancel.IsCancellationRequested
+            if (FailIfNotIncremental && result.PlannedChanges > 0)
+            {
+                ReportOutOfDate($"Publishing to {result.Destination} would change {result.PlannedChanges:N0} entries ({result.Copied:N0} files to copy, {result.Updated:N0} to update, {result.Deleted:N0} to delete)");
+            }
+
+            VerifyEntry? verify = manifest is not null && fullVerify is { } full && result.Succeeded && !options.WhatIf && !_cancel.IsCancellationRequested
                 ? VerifyPublished(target.ItemSpec, manifest, ResolvePath(manifestFile), options, result, full)
                 : null;
             report.Targets.Add(new TargetEntry(result, verify));
@@ -203,7 +208,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
     /// summary becomes the job's summary.</summary>
     private void WriteReport(PublishReport report)
     {
-        if (PublishReportFile.Length == 0 && PublishSummaryFile.Length == 0)
+        if (FailIfNotIncremental || (PublishReportFile.Length == 0 && PublishSummaryFile.Length == 0))
         {
             return;
         }
@@ -294,7 +299,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask
         Skipped += result.Skipped;
         Failed += result.Failed;
         BytesCopied += result.BytesCopied;
-        string verb = WhatIf ? "What if: would publish" : result.Succeeded ? "Published" : "Publish FAILED";
+        string verb = WhatIf || FailIfNotIncremental ? "What if: would publish" : result.Succeeded ? "Published" : "Publish FAILED";
         double seconds = Math.Max(0.001, result.Duration.TotalSeconds);
         string outages = result.Outages > 0 ? $", {result.Outages} outage(s) ridden through" : string.Empty;
         Log.LogMessage(MessageImportance.High, string.Format(CultureInfo.InvariantCulture,

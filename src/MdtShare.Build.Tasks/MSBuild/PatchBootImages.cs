@@ -10,7 +10,7 @@ namespace MdtShare.Build.Tasks;
 /// overlay with the build's Bootstrap.ini inside, since PXE and ISO clients read that copy, not Control/Bootstrap.ini.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class PatchBootImages : MdtShareTask
+public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
 {
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
@@ -88,8 +88,14 @@ public sealed class PatchBootImages : MdtShareTask
         foreach (var (relative, source) in images)
         {
             string output = Path.Combine(overlay, relative.Replace('/', Path.DirectorySeparatorChar));
-            BootImageResult result = patcher.Patch(source, output, bootstrapIni);
+            BootImageResult result = patcher.Patch(source, output, bootstrapIni, onlyCheck: FailIfNotIncremental);
             Report(result.Diagnostics);
+            if (result.Outcome == BootImageOutcome.OutOfDate)
+            {
+                ReportOutOfDate($"{output} would be written or removed: {relative} or Bootstrap.ini changed");
+                continue;
+            }
+
             if (result.Outcome is BootImageOutcome.Patched or BootImageOutcome.UpToDate)
             {
                 var item = new TaskItem(output);
@@ -156,7 +162,18 @@ public sealed class PatchBootImages : MdtShareTask
             }
 
             string output = Path.Combine(overlay, "Boot", Path.GetFileName(iso));
-            if (new IsoRebuilder(xorriso, stamps).Rebuild(iso, wim.ItemSpec, output, out bool rebuilt) is { } failure)
+            var rebuilder = new IsoRebuilder(xorriso, stamps);
+            if (FailIfNotIncremental)
+            {
+                if (!rebuilder.IsCurrent(iso, wim.ItemSpec, output))
+                {
+                    ReportOutOfDate($"{output} would be rebuilt: {relative} or its patched {wimName} changed");
+                }
+
+                continue;
+            }
+
+            if (rebuilder.Rebuild(iso, wim.ItemSpec, output, out bool rebuilt) is { } failure)
             {
                 Report(failure);
                 continue;

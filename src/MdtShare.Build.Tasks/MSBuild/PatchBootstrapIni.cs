@@ -11,7 +11,7 @@ namespace MdtShare.Build.Tasks;
 /// folder. The source share is only read. Secret values are read from the environment here, never logged.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class PatchBootstrapIni : MdtShareTask
+public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
 {
     private const string RelativePath = "Control/Bootstrap.ini";
 
@@ -73,10 +73,26 @@ public sealed class PatchBootstrapIni : MdtShareTask
         {
             if (File.Exists(destination))
             {
+                if (FailIfNotIncremental)
+                {
+                    ReportOutOfDate($"{destination} would be removed: the share's Bootstrap.ini already has the requested settings");
+                    return;
+                }
+
                 File.Delete(destination);
             }
 
             Log.LogMessage(MessageImportance.High, $"Bootstrap.ini in '{share}' already has the requested settings; nothing to overlay.");
+            return;
+        }
+
+        if (FailIfNotIncremental)
+        {
+            if (!AtomicFile.Holds(destination, result.Output))
+            {
+                ReportOutOfDate($"{destination} would be written: Bootstrap.ini or the requested settings changed");
+            }
+
             return;
         }
 

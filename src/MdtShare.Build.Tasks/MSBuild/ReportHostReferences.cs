@@ -12,7 +12,7 @@ namespace MdtShare.Build.Tasks;
 /// DeployRoot), and with RewriteHostReferences rewrites them in the published CustomSettings.ini.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class ReportHostReferences : MdtShareTask
+public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
 {
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
@@ -82,6 +82,16 @@ public sealed class ReportHostReferences : MdtShareTask
     {
         var (output, changed) = CustomSettingsRewriter.Rewrite(File.ReadAllBytes(file), file, scanner, newHost);
         string destination = Path.Combine(ResolvePath(OverlayDirectory), relative.Replace('/', Path.DirectorySeparatorChar));
+        if (FailIfNotIncremental)
+        {
+            if (changed == 0 ? File.Exists(destination) : !AtomicFile.Holds(destination, output))
+            {
+                ReportOutOfDate($"{destination} would be {(changed == 0 ? "removed" : "written")}: {relative} changed");
+            }
+
+            return;
+        }
+
         if (changed == 0)
         {
             if (File.Exists(destination))

@@ -10,7 +10,7 @@ namespace MdtShare.Build.Tasks;
 /// Windows share. Unchanged files' hashes come from a cache, so a rebuild with nothing changed hashes nothing.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class WriteShareManifest : MdtShareTask, ICancelableTask
+public sealed class WriteShareManifest : MdtShareTask, ICancelableTask, IIncrementalTask
 {
     private readonly CancellationTokenSource _cancel = new();
 
@@ -57,12 +57,29 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask
 
         IReadOnlyList<WrittenManifest> written;
         bool cacheRebuilt;
+        bool cacheSaved;
         try
         {
-            (written, cacheRebuilt) = ManifestWriter.Write(manifests, cacheFile, cache, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token);
+            (written, cacheRebuilt, cacheSaved) = ManifestWriter.Write(manifests, cacheFile, cache, Parallelism > 0 ? Parallelism : Environment.ProcessorCount,
+                _cancel.Token, onlyCheck: FailIfNotIncremental);
         }
         catch (OperationCanceledException)
         {
+            return;
+        }
+
+        if (FailIfNotIncremental)
+        {
+            foreach (WrittenManifest manifest in written.Where(m => m.Written))
+            {
+                ReportOutOfDate($"{manifest.File} would be written: {manifest.Build.HashedFiles:N0} file(s) of the share are new or changed");
+            }
+
+            if (cacheSaved && !written.Any(m => m.Written))
+            {
+                ReportOutOfDate($"{cacheFile} would be written: files of the share were touched without changing");
+            }
+
             return;
         }
 

@@ -3,6 +3,7 @@ using MdtShare.Build.Mirror;
 
 namespace MdtShare.Build.Manifest;
 
+/// <param name="Written">Whether the file was written (or, when only checking, would be).</param>
 public sealed record WrittenManifest(string File, ManifestBuild Build, bool Written);
 
 /// <summary>
@@ -12,10 +13,12 @@ public sealed record WrittenManifest(string File, ManifestBuild Build, bool Writ
 /// </summary>
 public static class ManifestWriter
 {
-    /// <returns>The manifests, and whether the cache file was damaged and rebuilt.</returns>
+    /// <returns>The manifests, whether the cache file was damaged and rebuilt, and whether it was (or would be) saved.</returns>
     /// <param name="cache">The cache loaded from <paramref name="cacheFile"/> (<see cref="HashCache.LoadInBackground"/>).</param>
-    public static (IReadOnlyList<WrittenManifest> Manifests, bool CacheRebuilt) Write(
-        IReadOnlyList<(string File, SourceTree Tree)> manifests, string cacheFile, Task<HashCache> cache, int parallelism, CancellationToken cancellation)
+    /// <param name="onlyCheck">Write nothing; tell what would be written (MSBuild's question mode).</param>
+    public static (IReadOnlyList<WrittenManifest> Manifests, bool CacheRebuilt, bool CacheSaved) Write(
+        IReadOnlyList<(string File, SourceTree Tree)> manifests, string cacheFile, Task<HashCache> cache, int parallelism, CancellationToken cancellation,
+        bool onlyCheck = false)
     {
         DateTime cacheWritten = File.Exists(cacheFile) ? File.GetLastWriteTimeUtc(cacheFile) : DateTime.MinValue;
         HashCache hashes = cache.GetAwaiter().GetResult();
@@ -25,13 +28,15 @@ public static class ManifestWriter
         var written = builds.Select(b =>
         {
             bool current = unchanged && File.Exists(b.File) && File.GetLastWriteTimeUtc(b.File) <= cacheWritten;
-            return new WrittenManifest(b.File, b.Build, !current && AtomicFile.WriteIfChanged(b.File, b.Build.Manifest.ToBytes()));
+            byte[]? bytes = current ? null : b.Build.Manifest.ToBytes();
+            bool write = bytes is not null && (onlyCheck ? !AtomicFile.Holds(b.File, bytes) : AtomicFile.WriteIfChanged(b.File, bytes));
+            return new WrittenManifest(b.File, b.Build, write);
         }).ToList();
-        if (!unchanged)
+        if (!unchanged && !onlyCheck)
         {
             AtomicFile.WriteIfChanged(cacheFile, hashes.ToBytes(keys));
         }
 
-        return (written, hashes.WasRebuilt);
+        return (written, hashes.WasRebuilt, !unchanged);
     }
 }

@@ -53,8 +53,12 @@ public sealed class MirrorResult
 
     internal void AddFailed() => Interlocked.Increment(ref _failed);
 
+    /// <summary>In a dry run: every change the plan holds (renames, folders, copies and deletes).</summary>
+    public int PlannedChanges { get; private set; }
+
     internal void SetPlanned(MirrorPlan plan)
     {
+        PlannedChanges = plan.CaseRenames.Count + plan.SwapDeletes.Count + plan.DirectoriesToCreate.Count + plan.BulkCopies.Count + plan.MetadataCopies.Count + plan.Deletes.Count;
         _copied = plan.Copies.Count(c => c.Reason == CopyReason.New);
         _updated = plan.Copies.Count(c => c.Reason == CopyReason.Changed);
         _deleted = plan.FileDeleteCount;

@@ -132,6 +132,26 @@ public sealed class BootImagePatcherTests : IDisposable
     }
 
     [SkippableFact]
+    public void OnlyCheckingTellsWhetherAPatchIsDue_AndChangesNothing()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
+        Wimlib.Capture(Tree("pe"), Source);
+        string ini = Ini;
+
+        Assert.Equal(BootImageOutcome.OutOfDate, Patcher(tool).Patch(Source, Output, ini, onlyCheck: true).Outcome);
+        Assert.False(File.Exists(Output));
+
+        Assert.Equal(BootImageOutcome.Patched, Patcher(tool).Patch(Source, Output, ini).Outcome);
+        byte[] patched = File.ReadAllBytes(Output);
+        Assert.Equal(BootImageOutcome.UpToDate, Patcher(tool).Patch(Source, Output, ini, onlyCheck: true).Outcome);
+
+        File.WriteAllText(ini, NewIni.Replace("svc", "svc2"));
+        Assert.Equal(BootImageOutcome.OutOfDate, Patcher(tool).Patch(Source, Output, ini, onlyCheck: true).Outcome);
+        Assert.Equal(patched, File.ReadAllBytes(Output));
+    }
+
+    [SkippableFact]
     public void AnImageThatAlreadyCarriesTheIniNeedsNoCopy()
     {
         WimlibImagex tool = Wimlib.Require();
