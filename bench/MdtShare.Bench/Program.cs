@@ -34,7 +34,7 @@ switch (args.FirstOrDefault())
     {
         Task<HashCache> cache = HashCache.LoadInBackground(Path.GetFullPath(args[3]));
         SourceTree tree = SourceTree.Create(PhysicalFileSystem.Instance, Path.GetFullPath(args[1]), [], new ExcludeFilter(ExcludeFilter.Defaults), _ => false);
-        var (written, _) = ManifestWriter.Write([(Path.GetFullPath(args[2]), tree)], Path.GetFullPath(args[3]), cache,
+        var (written, _, _) = ManifestWriter.Write([(Path.GetFullPath(args[2]), tree)], Path.GetFullPath(args[3]), cache,
             int.Parse(Option("--parallelism", Environment.ProcessorCount.ToString())), CancellationToken.None);
         ManifestBuild build = written[0].Build;
         Console.WriteLine($"{build.Manifest.Entries.Count} files, hashed {build.HashedFiles} ({build.HashedBytes} bytes), {build.CachedFiles} cached, {watch.Elapsed.TotalSeconds:0.00} s");

@@ -1,4 +1,6 @@
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.Mirror;
+using MdtShare.Build.Reports;
 using Microsoft.Build.Framework;
 using MSBuildTask = Microsoft.Build.Utilities.Task;
 
@@ -47,6 +49,18 @@ public abstract class MdtShareTask : MSBuildTask
     public bool FailIfNotIncremental { get; set; }
 
     protected abstract void ExecuteCore();
+
+    /// <summary>A long step's progress: a Normal-importance line, and on Azure Pipelines the step's own progress.</summary>
+    protected void LogProgress(ProgressLine progress, string operation)
+    {
+        Log.LogMessage(MessageImportance.Normal, progress.ToString());
+        if (_azurePipelines)
+        {
+            Log.LogMessage(MessageImportance.High, BuildAgent.SetProgress(progress.Percent, operation));
+        }
+    }
+
+    private readonly bool _azurePipelines = BuildAgent.Current.IsAzurePipelines;
 
     /// <summary>In question mode: the change this task would make, as an error; nothing is changed.</summary>
     protected void ReportOutOfDate(string change) =>

@@ -190,7 +190,8 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
         try
         {
             result = ShareVerifier.Verify(manifest, options.DestinationRoot, new ExcludeFilter(options.Exclude), Environment.ProcessorCount,
-                _cancel.Token, full ? null : published.SourceFiles, options.TimestampTolerance);
+                _cancel.Token, full ? null : published.SourceFiles, options.TimestampTolerance,
+                progress => LogProgress(progress, progress.Target), options.ProgressInterval);
         }
         catch (OperationCanceledException)
         {
@@ -322,17 +323,8 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
             }
         }
 
-        private readonly bool _azurePipelines = BuildAgent.Current.IsAzurePipelines;
-
         public void Info(string message) => task.Log.LogMessage(MessageImportance.Normal, message);
 
-        public void Progress(ProgressLine progress)
-        {
-            task.Log.LogMessage(MessageImportance.Normal, progress.ToString());
-            if (_azurePipelines)
-            {
-                task.Log.LogMessage(MessageImportance.High, BuildAgent.SetProgress(progress.Percent, "Publishing to " + progress.Target));
-            }
-        }
+        public void Progress(ProgressLine progress) => task.LogProgress(progress, "Publishing to " + progress.Target);
     }
 }

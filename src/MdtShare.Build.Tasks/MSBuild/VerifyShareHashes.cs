@@ -29,6 +29,9 @@ public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
     /// <summary>Files hashed at once; 0 = one per processor.</summary>
     public int Parallelism { get; set; }
 
+    /// <summary>Seconds between progress lines of a long verify; 0 reports after every file.</summary>
+    public int ProgressSeconds { get; set; } = 5;
+
     [Output]
     public int FilesVerified { get; private set; }
 
@@ -66,7 +69,8 @@ public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
             VerifyResult result;
             try
             {
-                result = ShareVerifier.Verify(manifest, root, exclude, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token);
+                result = ShareVerifier.Verify(manifest, root, exclude, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token,
+                    progress: progress => LogProgress(progress, progress.Target), progressInterval: TimeSpan.FromSeconds(ProgressSeconds));
             }
             catch (OperationCanceledException)
             {

@@ -42,9 +42,11 @@ public static class ShareVerifier
     /// <param name="written">For the quick check after a publish: what the publish wrote. A file with that size and
     /// last-write time (within <paramref name="tolerance"/>) is taken as verified, since it was hashed as it was
     /// written; only files that look different are hashed again. Null hashes everything.</param>
+    /// <param name="progress">Where the hashing stands, at most once per <paramref name="progressInterval"/>.</param>
     [MethodImpl(HotPath.Optimize)]
     public static VerifyResult Verify(ShareManifest manifest, string root, ExcludeFilter exclude, int parallelism, CancellationToken cancellation,
-        IReadOnlyDictionary<string, TreeFile>? written = null, TimeSpan tolerance = default)
+        IReadOnlyDictionary<string, TreeFile>? written = null, TimeSpan tolerance = default,
+        Action<ProgressLine>? progress = null, TimeSpan progressInterval = default)
     {
         var watch = Stopwatch.StartNew();
         var result = new VerifyResult(root);
@@ -98,6 +100,9 @@ public static class ShareVerifier
         var mismatched = new ConcurrentBag<string>();
         var unreadable = new ConcurrentBag<(string, string)>();
         long bytes = 0;
+        int hashed = 0;
+        long totalBytes = toHash.Sum(x => x.File.Length);
+        var throttle = new ProgressThrottle(progressInterval, DateTime.UtcNow);
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, parallelism), CancellationToken = cancellation };
         Parallel.ForEach(toHash.OrderByDescending(x => x.File.Length), options, item =>
         {
@@ -108,7 +113,13 @@ public static class ShareVerifier
                     mismatched.Add(item.Entry.Path);
                 }
 
-                Interlocked.Add(ref bytes, item.File.Length);
+                long done = Interlocked.Add(ref bytes, item.File.Length);
+                int files = Interlocked.Increment(ref hashed);
+                DateTime now = DateTime.UtcNow;
+                if (progress is not null && throttle.Due(now))
+                {
+                    progress(new ProgressLine("Verifying " + root, files, toHash.Count, done, totalBytes, now - throttle.Started));
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -87,8 +87,7 @@ public sealed class MirrorEngine
         private int _tempCounter;
         private int _filesDone;
         private long _bytesDone;
-        private readonly DateTime _started;
-        private DateTime _lastProgress;
+        private readonly ProgressThrottle _progress;
         private Diagnostic? _abort;
 
         public Run(MirrorEngine engine, MirrorOptions options, MirrorResult result, CancellationToken cancellation)
@@ -101,7 +100,7 @@ public sealed class MirrorEngine
             _name = options.DestinationRoot;
             _exclude = new ExcludeFilter(options.Exclude);
             _retry = new RetryPolicy(engine._clock, options.RetryWindow, _name, () => _fs.DirectoryExists(options.DestinationRoot), engine._listener, engine._isWindows);
-            _started = _lastProgress = engine._clock.UtcNow;
+            _progress = new ProgressThrottle(options.ProgressInterval, engine._clock.UtcNow);
         }
 
         private IMirrorListener Listener => _engine._listener;
@@ -715,17 +714,10 @@ public sealed class MirrorEngine
         private void Progress(int files, long bytes, int totalFiles, long totalBytes)
         {
             DateTime now = _engine._clock.UtcNow;
-            lock (_progressGate)
+            if (_progress.Due(now))
             {
-                if (now - _lastProgress < _options.ProgressInterval)
-                {
-                    return;
-                }
-
-                _lastProgress = now;
+                Listener.Progress(new ProgressLine(_name, files, totalFiles, bytes, totalBytes, now - _progress.Started));
             }
-
-            Listener.Progress(new ProgressLine(_name, files, totalFiles, bytes, totalBytes, now - _started));
         }
 
         private static bool IsTemp(string name) =>

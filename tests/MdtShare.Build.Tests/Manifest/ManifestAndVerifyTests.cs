@@ -83,6 +83,20 @@ public sealed class ManifestAndVerifyTests : IDisposable
     }
 
     [Fact]
+    public void ALongVerifyReportsItsProgress()
+    {
+        ShareManifest manifest = PublishAndManifest();
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<ProgressLine>();
+
+        ShareVerifier.Verify(manifest, Target, _exclude, 1, CancellationToken.None, progress: lines.Enqueue, progressInterval: TimeSpan.Zero);
+
+        Assert.Equal([1, 2, 3, 4], lines.Select(l => l.Files));
+        Assert.All(lines, l => Assert.Equal((4, 300_000L + 6 + 9 + 18, "Verifying " + Target), (l.TotalFiles, l.TotalBytes, l.Target)));
+        Assert.Equal(100, lines.Last().Percent);
+        Assert.StartsWith($"Verifying {Target}: 4/4 files, ", lines.Last().ToString());
+    }
+
+    [Fact]
     public void EveryKindOfDriftIsFound()
     {
         ShareManifest manifest = PublishAndManifest();
