@@ -6,8 +6,9 @@ namespace MdtShare.Build.BootImage;
 /// <summary>Runs an external tool (wimlib-imagex, xorriso) with exact arguments and collects its output.</summary>
 public static class ToolProcess
 {
+    /// <exception cref="OperationCanceledException">Cancelled: the tool was killed, its output is discarded.</exception>
     public static byte[] Run(string executable, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
-        out int exitCode, out string errors)
+        out int exitCode, out string errors, CancellationToken cancellation = default)
     {
         var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
 #if NETFRAMEWORK
@@ -23,16 +24,31 @@ public static class ToolProcess
             start.EnvironmentVariables[name] = value;
         }
 
+        cancellation.ThrowIfCancellationRequested();
         using Process process = Process.Start(start)!;
+        using CancellationTokenRegistration kill = cancellation.Register(() => Kill(process));
         var stderr = process.StandardError.ReadToEndAsync();
         using var output = new MemoryStream();
         process.StandardOutput.BaseStream.CopyTo(output);
         process.WaitForExit();
+        cancellation.ThrowIfCancellationRequested();
         exitCode = process.ExitCode;
 
         // One line: MSBuild would log every line of a multi-line message as an error of its own.
         errors = string.Join(" ", stderr.GetAwaiter().GetResult().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0));
         return output.ToArray();
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // It has exited already.
+        }
     }
 
     /// <summary>The executable in a folder of PATH (or the configured path when given and present); null if none.</summary>

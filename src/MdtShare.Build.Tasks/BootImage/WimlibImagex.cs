@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace MdtShare.Build.BootImage;
 
 /// <summary><c>wimlib-imagex</c> (Debian package wimtools; a Windows build exists), run as a child process.</summary>
-public sealed class WimlibImagex(string executable) : IBootImageTool
+public sealed class WimlibImagex(string executable, CancellationToken cancellation = default) : IBootImageTool
 {
     // wimlib's WIMLIB_ERR_PATH_DOES_NOT_EXIST, the exit code of `extract` for a missing path.
     private const int PathDoesNotExist = 49;
@@ -12,8 +12,8 @@ public sealed class WimlibImagex(string executable) : IBootImageTool
     public string Name => executable;
 
     /// <summary>The tool from an explicit path, else from PATH; null when there is none.</summary>
-    public static WimlibImagex? Find(string? configuredPath, string? pathVariable) =>
-        ToolProcess.Find(configuredPath, pathVariable, "wimlib-imagex", "wimlib-imagex.exe") is { } found ? new WimlibImagex(found) : null;
+    public static WimlibImagex? Find(string? configuredPath, string? pathVariable, CancellationToken cancellation = default) =>
+        ToolProcess.Find(configuredPath, pathVariable, "wimlib-imagex", "wimlib-imagex.exe") is { } found ? new WimlibImagex(found, cancellation) : null;
 
     public WimInfo Info(string wim)
     {
@@ -52,5 +52,5 @@ public sealed class WimlibImagex(string executable) : IBootImageTool
     private static readonly Dictionary<string, string> IgnoreCase = new() { ["WIMLIB_IMAGEX_IGNORE_CASE"] = "1" };
 
     private byte[] Run(string[] arguments, out int exitCode, out string errors) =>
-        ToolProcess.Run(executable, arguments, IgnoreCase, out exitCode, out errors);
+        ToolProcess.Run(executable, arguments, IgnoreCase, out exitCode, out errors, cancellation);
 }

@@ -10,8 +10,10 @@ namespace MdtShare.Build.Tasks;
 /// overlay with the build's Bootstrap.ini inside, since PXE and ISO clients read that copy, not Control/Bootstrap.ini.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
+public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelableTask
 {
+    private readonly CancellationTokenSource _cancel = new();
+
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
 
@@ -48,6 +50,8 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
     private readonly List<ITaskItem> _results = [];
     private readonly List<ITaskItem> _manualSteps = [];
 
+    public void Cancel() => _cancel.Cancel();
+
     protected override void ExecuteCore()
     {
         string share = ResolvePath(DeploymentShare);
@@ -56,6 +60,10 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
         try
         {
             PatchAll(share, overlay, images);
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            // The running tool was killed; an unfinished copy never reaches its final name.
         }
         finally
         {
@@ -72,7 +80,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
         }
 
         string bootstrapIni = new[] { Path.Combine(overlay, "Control", "Bootstrap.ini"), Path.Combine(share, "Control", "Bootstrap.ini") }.First(File.Exists);
-        IBootImageTool? tool = BootImage.WimlibImagex.Find(WimlibImagex.Length > 0 ? ResolvePath(WimlibImagex) : null, Environment.GetEnvironmentVariable("PATH"));
+        IBootImageTool? tool = BootImage.WimlibImagex.Find(WimlibImagex.Length > 0 ? ResolvePath(WimlibImagex) : null, Environment.GetEnvironmentVariable("PATH"), _cancel.Token);
         if (tool is null)
         {
             string what = $"{images.Count} boot image(s) ({string.Join(", ", images.Select(i => i.Relative))}) cannot be patched: wimlib-imagex was not found " +
@@ -162,7 +170,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
             }
 
             string output = Path.Combine(overlay, "Boot", Path.GetFileName(iso));
-            var rebuilder = new IsoRebuilder(xorriso, stamps);
+            var rebuilder = new IsoRebuilder(xorriso, stamps, _cancel.Token);
             if (FailIfNotIncremental)
             {
                 if (!rebuilder.IsCurrent(iso, wim.ItemSpec, output))

@@ -1,6 +1,7 @@
 using System.Text;
 using MdtShare.Build.BootImage;
 using MdtShare.Build.Manifest;
+using MdtShare.Build.Tasks;
 using MdtShare.Build.Tests.Support;
 
 namespace MdtShare.Build.Tests.BootImage;
@@ -162,6 +163,36 @@ public sealed class BootImagePatcherTests : IDisposable
 
         Assert.Equal(BootImageOutcome.AlreadyCurrent, result.Outcome);
         Assert.False(File.Exists(Output));
+    }
+
+    /// <summary>A cancelled build (Ctrl+C, a pipeline's cancel) kills a WIM tool that hangs or runs long: the task
+    /// returns at once and no copy reaches the overlay.</summary>
+    [SkippableFact]
+    public async Task CancellingTheTaskKillsTheRunningToolAtOnce()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "a shell script stands in for the tool");
+        string hanging = _temp.WriteFile("bin/wimlib-imagex", "#!/bin/sh\nexec sleep 60\n"u8.ToArray());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(hanging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        Trees.Write(_temp.Combine("share"), ("Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n"), ("Boot/LiteTouchPE_x64.wim", "wim"));
+        var engine = new FakeBuildEngine(_temp.Combine("deploymentshare.proj"));
+        var task = new PatchBootImages
+        {
+            BuildEngine = engine, ProjectFile = engine.ProjectFileOfTaskNode, DeploymentShare = "share", OverlayDirectory = "bin/overlay",
+            WimlibImagex = hanging, StampFile = "obj/stamps.txt",
+        };
+
+        Task<bool> running = Task.Run(task.Execute);
+        await Task.Delay(500);
+        task.Cancel();
+
+        // The tool would sleep for a minute; a task that waited for it fails here.
+        bool succeeded = await running.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.True(succeeded, string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.False(File.Exists(_temp.Combine("bin", "overlay", "Boot", "LiteTouchPE_x64.wim")));
     }
 
     [Fact]
