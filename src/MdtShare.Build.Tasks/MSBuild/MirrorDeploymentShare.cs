@@ -10,8 +10,9 @@ using Microsoft.Build.Framework;
 namespace MdtShare.Build.Tasks;
 
 /// <summary>
-/// Mirrors the deployment share plus the build's overlay to every publish target. Targets are independent: one
-/// failing does not stop the others, and the task fails at the end.
+/// Mirrors the deployment share plus the build's overlay to every publish target, all at once, reading each
+/// changed file of the share once for all of them. Targets are independent: one failing does not stop the others,
+/// and the task fails at the end.
 /// </summary>
 [MSBuildMultiThreadableTask]
 public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncrementalTask
@@ -137,13 +138,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
         var listener = new Listener(this);
         var engine = new MirrorEngine(listener);
         var exclude = ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)).ToList();
+        var publishes = new List<(ITaskItem Target, MirrorOptions Options, ShareManifest? Manifest, string ManifestFile)>();
         foreach (ITaskItem target in Targets)
         {
-            if (_cancel.IsCancellationRequested)
-            {
-                return;
-            }
-
             string manifestFile = target.GetMetadata("ShareManifest");
             var findings = new List<Diagnostic>();
             ShareManifest? manifest = manifestFile.Length == 0 ? null : ManifestReader.Read(ResolvePath(manifestFile), findings);
@@ -169,7 +166,20 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
                 WhatIf = WhatIf || FailIfNotIncremental,
                 ExpectedHashes = manifest?.Entries.ToDictionary(e => e.Path, e => e.Hash, StringComparer.Ordinal),
             };
-            MirrorResult result = engine.Publish(options, _cancel.Token);
+            publishes.Add((target, options, manifest, manifestFile));
+        }
+
+        if (publishes.Count == 0 || _cancel.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // All targets at once: each changed file of the share is read once and written to every target.
+        IReadOnlyList<MirrorResult> results = engine.Publish(publishes.Select(p => p.Options).ToList(), _cancel.Token);
+        for (int i = 0; i < publishes.Count; i++)
+        {
+            var (target, options, manifest, manifestFile) = publishes[i];
+            MirrorResult result = results[i];
             Summarize(result);
             if (FailIfNotIncremental && result.PlannedChanges > 0)
             {

@@ -31,32 +31,219 @@ public sealed class MirrorEngine
     {
     }
 
-    public MirrorResult Publish(MirrorOptions options, CancellationToken cancellation)
+    public MirrorResult Publish(MirrorOptions options, CancellationToken cancellation) => Publish([options], cancellation)[0];
+
+    /// <summary>
+    /// Publishes to several destinations at once (one cluster per site). Each file of the share that more than one
+    /// destination needs is read once and written to all of them as it is read. A destination that fails a write
+    /// (an outage, a full disk) drops out of that file and copies it on its own afterwards, with its own retries:
+    /// it holds the others back for no longer than its retry window. Every destination keeps its own phases (bulk
+    /// first, Control last, deletes after every copy), lock, guards and result.
+    /// </summary>
+    public IReadOnlyList<MirrorResult> Publish(IReadOnlyList<MirrorOptions> targets, CancellationToken cancellation)
     {
-        DateTime started = _clock.UtcNow;
-        var result = new MirrorResult(options.DestinationRoot);
+        var runs = targets.Select(o => new Run(this, o, new MirrorResult(o.DestinationRoot), cancellation)).ToList();
+        var plans = new Dictionary<Run, MirrorPlan>();
         try
         {
-            new Run(this, options, result, cancellation).Execute();
+            EachRun(runs, run =>
+            {
+                if (run.Prepare() is { } plan)
+                {
+                    lock (plans)
+                    {
+                        plans[run] = plan;
+                    }
+                }
+            });
+            var publishing = runs.Where(plans.ContainsKey).ToList();
+            EachRun(publishing, run => run.CreateFolders(plans[run]));
+            CopyPhase(publishing, run => plans[run].BulkCopies, cancellation);
+            CopyPhase(publishing, run => plans[run].MetadataCopies, cancellation);
+            EachRun(publishing, run => run.Finish(plans[run]));
         }
-        catch (AbortException e)
+        finally
         {
-            result.Abort = e.Diagnostic;
-        }
-        catch (RetryWindowExhaustedException e)
-        {
-            // Outside the copies (creating folders, taking the lock, reading the target): the same stop.
-            result.Abort ??= WindowExhausted(e, options.DestinationRoot);
-        }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
-        {
-            // The target's bookkeeping (root folder, marker, lock, leftovers) failed for good; files fail one by one.
-            result.Abort ??= new Diagnostic(DiagnosticCode.TargetRefused,
-                $"{options.DestinationRoot}: {e.Message} Publishing stopped; no file is left torn, and the next publish resumes.");
+            runs.AsParallel().WithDegreeOfParallelism(Math.Max(1, runs.Count)).ForAll(run => run.Release());
         }
 
-        result.Duration = _clock.UtcNow - started;
-        return result;
+        return runs.Select(run => run.Result).ToList();
+    }
+
+    /// <summary>One step for every destination still publishing, all at once; a destination whose step fails for
+    /// good (a guard, an exhausted retry window, a refused operation) gets its code and takes no further step.</summary>
+    private static void EachRun(List<Run> runs, Action<Run> step) =>
+        runs.AsParallel().WithDegreeOfParallelism(Math.Max(1, runs.Count)).ForAll(run =>
+        {
+            if (run.Ended)
+            {
+                return;
+            }
+
+            try
+            {
+                step(run);
+            }
+            catch (AbortException e)
+            {
+                run.End(e.Diagnostic);
+            }
+            catch (RetryWindowExhaustedException e)
+            {
+                // Outside the copies (creating folders, taking the lock, reading the target): the same stop.
+                run.End(WindowExhausted(e, run.Result.Destination));
+            }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                // The target's bookkeeping (root folder, marker, lock, leftovers) failed for good; files fail one by one.
+                run.End(new Diagnostic(DiagnosticCode.TargetRefused,
+                    $"{run.Result.Destination}: {e.Message} Publishing stopped; no file is left torn, and the next publish resumes."));
+            }
+        });
+
+    /// <summary>
+    /// One copy phase for every destination: the files two or more of them need are fanned out (read once, written
+    /// to each); then each destination copies, on its own and at once with the others, what is left of its part.
+    /// </summary>
+    private void CopyPhase(List<Run> runs, Func<Run, List<CopyItem>> items, CancellationToken cancellation)
+    {
+        var shared = runs.Where(run => !run.Ended && !run.Stopped)
+            .SelectMany(run => items(run).Select(item => (Run: run, Item: item)))
+            .GroupBy(pair => pair.Item.Source.FullPath, StringComparer.Ordinal)
+            .Where(group => group.Count() > 1)
+            .ToList();
+        var done = new ConcurrentDictionary<CopyItem, bool>();
+        if (shared.Count > 0)
+        {
+            var parallel = new ParallelOptions
+            {
+                MaxDegreeOfParallelism = Math.Max(1, runs.Max(run => run.Parallelism)),
+                CancellationToken = cancellation,
+            };
+            try
+            {
+                Parallel.ForEach(shared, parallel, group =>
+                {
+                    foreach (CopyItem item in FanOut(group.Key, group.ToList(), cancellation))
+                    {
+                        done[item] = true;
+                    }
+                });
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+            }
+        }
+
+        EachRun(runs, run => run.CopyOwn(items(run).Where(item => !done.ContainsKey(item)).ToList()));
+    }
+
+    /// <summary>
+    /// Reads one source file once and writes it to every destination's temp file as it goes, hashing it once.
+    /// Each copy is then checked against its destination's manifest, closed, timed and renamed into place. A
+    /// destination whose write fails drops out; the file is left to its own copy, which retries.
+    /// </summary>
+    /// <returns>The items settled here: renamed into place, or failed for good (changed since the manifest).</returns>
+    private List<CopyItem> FanOut(string source, List<(Run Run, CopyItem Item)> destinations, CancellationToken cancellation)
+    {
+        var settled = new List<CopyItem>();
+        var writers = new List<(Run Run, CopyItem Item, string Temp, Stream Stream)>();
+        void Drop((Run Run, CopyItem Item, string Temp, Stream Stream) writer, Exception reason)
+        {
+            writer.Stream.Dispose();
+            writer.Run.TryDelete(writer.Temp);
+            writers.Remove(writer);
+            writer.Run.Listener.Detail($"{writer.Run.Result.Destination}: {writer.Item.RelativePath} is copied on its own ({reason.Message})");
+        }
+
+        foreach (var (run, item) in destinations.Where(d => !d.Run.Stopped))
+        {
+            string temp = run.NewTemp(item);
+            try
+            {
+                writers.Add((run, item, temp, _fileSystem.Create(temp)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                run.TryDelete(temp);
+            }
+        }
+
+        try
+        {
+            if (writers.Count == 0)
+            {
+                return settled;
+            }
+
+            string hash;
+            using (Stream input = _fileSystem.OpenRead(source))
+            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                byte[] buffer = CopyBuffer.ForThisThread;
+                int read;
+                while (writers.Count > 0 && (read = input.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    sha.AppendData(buffer, 0, read);
+                    foreach (var writer in writers.ToList())
+                    {
+                        try
+                        {
+                            writer.Stream.Write(buffer, 0, read);
+                        }
+                        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                        {
+                            Drop(writer, e);
+                        }
+                    }
+                }
+
+                hash = FileHasher.ToHex(sha.GetHashAndReset());
+            }
+
+            foreach (var writer in writers.ToList())
+            {
+                try
+                {
+                    if (writer.Stream is FileStream file)
+                    {
+                        file.Flush(flushToDisk: true);
+                    }
+
+                    writer.Stream.Dispose();
+                    if (!writer.Run.Matches(writer.Item, hash))
+                    {
+                        writer.Run.TryDelete(writer.Temp);
+                        writers.Remove(writer);
+                        writer.Run.ReportSourceChanged(writer.Item.RelativePath);
+                        settled.Add(writer.Item);
+                        continue;
+                    }
+
+                    writer.Run.Install(writer.Item, writer.Temp);
+                    writers.Remove(writer);
+                    writer.Run.CountCopied(writer.Item);
+                    settled.Add(writer.Item);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    Drop(writer, e);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The source could not be read: each destination copies the file on its own and reports what it meets.
+            writers.ToList().ForEach(writer => Drop(writer, e));
+        }
+        finally
+        {
+            // Cancelled: no temp file of this file stays behind.
+            writers.ToList().ForEach(writer => { writer.Stream.Dispose(); writer.Run.TryDelete(writer.Temp); });
+        }
+
+        return settled;
     }
 
     private static Diagnostic WindowExhausted(RetryWindowExhaustedException e, string target) =>
@@ -88,7 +275,12 @@ public sealed class MirrorEngine
         private int _filesDone;
         private long _bytesDone;
         private readonly ProgressThrottle _progress;
+        private readonly DateTime _started;
+        private readonly ConcurrentBag<CopyItem> _copiedThisPhase = new();
         private Diagnostic? _abort;
+        private bool _locked;
+        private int _totalFiles;
+        private long _totalBytes;
 
         public Run(MirrorEngine engine, MirrorOptions options, MirrorResult result, CancellationToken cancellation)
         {
@@ -100,14 +292,32 @@ public sealed class MirrorEngine
             _name = options.DestinationRoot;
             _exclude = new ExcludeFilter(options.Exclude);
             _retry = new RetryPolicy(engine._clock, options.RetryWindow, _name, () => _fs.DirectoryExists(options.DestinationRoot), engine._listener, engine._isWindows);
-            _progress = new ProgressThrottle(options.ProgressInterval, engine._clock.UtcNow);
+            _started = engine._clock.UtcNow;
+            _progress = new ProgressThrottle(options.ProgressInterval, _started);
         }
 
-        private IMirrorListener Listener => _engine._listener;
+        public IMirrorListener Listener => _engine._listener;
+
+        public MirrorResult Result => _result;
+
+        public int Parallelism => _options.Parallelism;
+
+        /// <summary>A step failed for good: the destination takes no further step.</summary>
+        public bool Ended { get; private set; }
+
+        /// <summary>Cancelled, or stopped by a file's failure that ends the publish (window exhausted, disk full).</summary>
+        public bool Stopped => Token.IsCancellationRequested;
 
         private CancellationToken Token => _stop.Token;
 
-        public void Execute()
+        public void End(Diagnostic reason)
+        {
+            Ended = true;
+            _result.Abort ??= reason;
+        }
+
+        /// <summary>Checks, locks, reads both trees, plans and guards; null when the plan is only reported (what-if).</summary>
+        public MirrorPlan? Prepare()
         {
             if (TargetOwnership.CheckPaths(_options.SourceRoot, _options.DestinationRoot) is { } refused)
             {
@@ -116,60 +326,61 @@ public sealed class MirrorEngine
 
             bool owned = CheckOwnership();
             TargetOwnership.BeginRun(_runId);
-            bool locked = false;
+            _locked = !_options.WhatIf && AcquireLock();
+
+            // The two trees are read at once: on a no-op publish that is nearly all the work.
+            Task<SourceTree> reading = Task.Run(ReadSource);
+            TreeSnapshot destination;
             try
             {
-                locked = !_options.WhatIf && AcquireLock();
-
-                // The two trees are read at once: on a no-op publish that is nearly all the work.
-                Task<SourceTree> reading = Task.Run(ReadSource);
-                TreeSnapshot destination;
-                try
-                {
-                    destination = ReadDestination();
-                }
-                finally
-                {
-                    // Never leave the reader running (and reporting) after the publish returned.
-                    ((IAsyncResult)reading).AsyncWaitHandle.WaitOne();
-                }
-
-                SourceTree source = reading.GetAwaiter().GetResult();
-                _result.SourceFiles = source.Files;
-                if (!owned && !_options.WhatIf)
-                {
-                    WriteMarker();
-                }
-
-                SweepLeftovers(destination);
-                MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged);
-                _result.Skipped = plan.Unchanged;
-                GuardDeletes(plan);
-                GuardSpace(plan);
-                if (_options.WhatIf)
-                {
-                    ReportPlan(plan);
-                    return;
-                }
-
-                ExecutePlan(plan);
+                destination = ReadDestination();
             }
             finally
             {
-                _result.Outages = _retry.Outages;
-                _result.Retries = _retry.Retries;
-                if (locked)
-                {
-                    ReleaseLock();
-                }
-
-                TargetOwnership.EndRun(_runId);
+                // Never leave the reader running (and reporting) after the publish returned.
+                ((IAsyncResult)reading).AsyncWaitHandle.WaitOne();
             }
 
+            SourceTree source = reading.GetAwaiter().GetResult();
+            _result.SourceFiles = source.Files;
+            if (!owned && !_options.WhatIf)
+            {
+                WriteMarker();
+            }
+
+            SweepLeftovers(destination);
+            MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged);
+            _result.Skipped = plan.Unchanged;
+            GuardDeletes(plan);
+            GuardSpace(plan);
+            if (_options.WhatIf)
+            {
+                ReportPlan(plan);
+                return null;
+            }
+
+            _totalFiles = plan.BulkCopies.Count + plan.MetadataCopies.Count;
+            _totalBytes = plan.Copies.Sum(c => c.Source.Length);
+            return plan;
+        }
+
+        /// <summary>After the last step, whatever happened: the lock is released and the result completed.</summary>
+        public void Release()
+        {
+            _result.Outages = _retry.Outages;
+            _result.Retries = _retry.Retries;
+            if (_locked)
+            {
+                ReleaseLock();
+            }
+
+            TargetOwnership.EndRun(_runId);
             if (_abort is not null)
             {
-                throw new AbortException(_abort);
+                _result.Abort ??= _abort;
             }
+
+            _result.Duration = _engine._clock.UtcNow - _started;
         }
 
         private SourceTree ReadSource()
@@ -438,10 +649,8 @@ public sealed class MirrorEngine
             _result.SetPlanned(plan);
         }
 
-        private void ExecutePlan(MirrorPlan plan)
-        {
-            long totalBytes = plan.Copies.Sum(c => c.Source.Length);
-            int totalFiles = plan.BulkCopies.Count + plan.MetadataCopies.Count;
+        /// <summary>Before the copies: case renames, entries replaced by another kind, new folders.</summary>
+        public void CreateFolders(MirrorPlan plan) =>
             Step(() =>
             {
                 foreach (CaseRename rename in plan.CaseRenames)
@@ -464,8 +673,13 @@ public sealed class MirrorEngine
                 }
             });
 
-            Step(() => CopyAll(plan.BulkCopies, totalFiles, totalBytes));
-            Step(() => CopyAll(plan.MetadataCopies, totalFiles, totalBytes));
+        /// <summary>This destination's own copies of a phase (what no other destination shared), then the phase's
+        /// time check over everything it copied.</summary>
+        public void CopyOwn(List<CopyItem> items) => Step(() => CopyAll(items));
+
+        /// <summary>After the copies: respelling, then the deletes, unless a file failed.</summary>
+        public void Finish(MirrorPlan plan)
+        {
             Step(() => RespellReplaced(plan));
             if (_result.Failed > 0)
             {
@@ -499,23 +713,23 @@ public sealed class MirrorEngine
             }
         }
 
-        private void CopyAll(List<CopyItem> items, int totalFiles, long totalBytes)
+        private void CopyAll(List<CopyItem> items)
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = Token };
-            var copied = new ConcurrentBag<CopyItem>();
             Parallel.ForEach(items, parallel, item =>
             {
-                string temp = Path.Combine(Path.GetDirectoryName(item.DestinationPath)!,
-                    $"{TreeSnapshot.TempPrefix}{_runId}.{Interlocked.Increment(ref _tempCounter)}{TreeSnapshot.TempSuffix}");
+                string temp = NewTemp(item);
                 if (Guarded(() => Retry(() => CopyOnce(item, temp), item.RelativePath), item.RelativePath))
                 {
-                    // Counted once under its final name, so a publish stopped later still reports what it changed.
-                    copied.Add(item);
-                    _result.AddCopied(item);
-                    Listener.Detail($"{(item.Reason == CopyReason.New ? "Copied" : "Updated")} {item.RelativePath} ({item.Source.Length:N0} bytes)");
-                    Progress(Interlocked.Increment(ref _filesDone), Interlocked.Add(ref _bytesDone, item.Source.Length), totalFiles, totalBytes);
+                    CountCopied(item);
                 }
             });
+
+            var copied = new List<CopyItem>();
+            while (_copiedThisPhase.TryTake(out CopyItem? item))
+            {
+                copied.Add(item);
+            }
 
             // A server may stamp its own time on a file after ours: Samba does when the client (smbnetfs over FUSE)
             // closes the written handle only after close() has returned. Once the phase's copies are done, each
@@ -561,6 +775,42 @@ public sealed class MirrorEngine
         }
 
         /// <summary>One attempt: never opens the final name for writing; a failure leaves at most a temp file.</summary>
+        public string NewTemp(CopyItem item) => Path.Combine(Path.GetDirectoryName(item.DestinationPath)!,
+            $"{TreeSnapshot.TempPrefix}{_runId}.{Interlocked.Increment(ref _tempCounter)}{TreeSnapshot.TempSuffix}");
+
+        /// <summary>A file is under its final name: counted once, so a publish stopped later still reports it.</summary>
+        public void CountCopied(CopyItem item)
+        {
+            _copiedThisPhase.Add(item);
+            _result.AddCopied(item);
+            Listener.Detail($"{(item.Reason == CopyReason.New ? "Copied" : "Updated")} {item.RelativePath} ({item.Source.Length:N0} bytes)");
+            Progress(Interlocked.Increment(ref _filesDone), Interlocked.Add(ref _bytesDone, item.Source.Length), _totalFiles, _totalBytes);
+        }
+
+        /// <summary>Whether copied bytes with this SHA-256 are what the build's manifest says the file holds.</summary>
+        public bool Matches(CopyItem item, string hash) =>
+            _options.ExpectedHashes is not { } expected || (expected.TryGetValue(item.RelativePath, out string? wanted) && wanted == hash);
+
+        public void ReportSourceChanged(string relativePath)
+        {
+            _result.AddFailed();
+            Listener.Report(new Diagnostic(DiagnosticCode.SourceChangedSinceBuild,
+                $"{_name}: {relativePath} in the deployment share no longer matches the manifest written by the build (it changed since); the target keeps its previous version. Build and publish again."));
+        }
+
+        /// <summary>A closed, complete temp file takes the source's time and replaces the final name in one step.</summary>
+        public void Install(CopyItem item, string temp)
+        {
+            // After close: SMB drops times set on an open handle.
+            _fs.SetLastWriteTimeUtc(temp, item.Source.LastWriteTimeUtc);
+            if (item.ReplacesReadOnly)
+            {
+                _fs.ClearReadOnly(item.DestinationPath);
+            }
+
+            _fs.Replace(temp, item.DestinationPath);
+        }
+
         private bool CopyOnce(CopyItem item, string temp)
         {
             try
@@ -585,21 +835,13 @@ public sealed class MirrorEngine
                         file.Flush(flushToDisk: true);
                     }
 
-                    string hash = FileHasher.ToHex(sha.GetHashAndReset());
-                    if (_options.ExpectedHashes is { } expected && (!expected.TryGetValue(item.RelativePath, out string? wanted) || wanted != hash))
+                    if (!Matches(item, FileHasher.ToHex(sha.GetHashAndReset())))
                     {
                         throw new SourceChangedException(item.RelativePath);
                     }
                 }
 
-                // After close: SMB drops times set on an open handle.
-                _fs.SetLastWriteTimeUtc(temp, item.Source.LastWriteTimeUtc);
-                if (item.ReplacesReadOnly)
-                {
-                    _fs.ClearReadOnly(item.DestinationPath);
-                }
-
-                _fs.Replace(temp, item.DestinationPath);
+                Install(item, temp);
                 return true;
             }
             catch
@@ -664,9 +906,7 @@ public sealed class MirrorEngine
             }
             catch (SourceChangedException)
             {
-                _result.AddFailed();
-                Listener.Report(new Diagnostic(DiagnosticCode.SourceChangedSinceBuild,
-                    $"{_name}: {relativePath} in the deployment share no longer matches the manifest written by the build (it changed since); the target keeps its previous version. Build and publish again."));
+                ReportSourceChanged(relativePath);
                 return false;
             }
             catch (IOException e) when (FailureClassifier.IsDiskFull(e, _engine._isWindows))
@@ -699,7 +939,7 @@ public sealed class MirrorEngine
 
         private T Retry<T>(Func<T> operation, string what) => _retry.Execute(operation, what, Token);
 
-        private void TryDelete(string path)
+        public void TryDelete(string path)
         {
             try
             {

@@ -84,7 +84,14 @@ public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
 
     public FileSystemEntry? GetEntry(string path) => Do("GetEntry", path, () => _real.GetEntry(path));
 
-    public Stream OpenRead(string path) => Do("OpenRead", path, () => _real.OpenRead(path));
+    public Stream OpenRead(string path) => Do("OpenRead", path, () =>
+    {
+        Reads.Enqueue(path);
+        return _real.OpenRead(path);
+    });
+
+    /// <summary>Every file opened for reading, in order.</summary>
+    public ConcurrentQueue<string> Reads { get; } = new();
 
     public Stream Create(string path) => Change("Create", path, () => _real.Create(path));
 
