@@ -28,6 +28,23 @@ public class DiagnosticCatalogTests
         Assert.All(DiagnosticCode.All, c => Assert.Contains($"## {c.Id}: {(c.Severity == Severity.Error ? "error" : "warning")}", doc));
     }
 
+    /// <summary>Each entry gives the cause (a bold first sentence), what to do, and an example of the message as
+    /// MSBuild prints it, with the entry's own code and severity.</summary>
+    [Fact]
+    public void EveryEntrySaysTheCauseWhatToDoAndGivesAnExample()
+    {
+        string doc = File.ReadAllText(Path.Combine(RepositoryRoot, "docs", "errors.md"));
+        var entries = Regex.Matches(doc, @"^## (MDTS\d{4}): (error|warning)\n(.*?)(?=^## |\z)", RegexOptions.Multiline | RegexOptions.Singleline);
+        Assert.Equal(DiagnosticCode.All.Count, entries.Count);
+        Assert.All(entries, entry =>
+        {
+            string code = entry.Groups[1].Value, severity = entry.Groups[2].Value, body = entry.Groups[3].Value;
+            Assert.True(body.StartsWith("**", StringComparison.Ordinal), $"{code}: the cause comes first, in bold");
+            Assert.True(Regex.IsMatch(body, "^What to do: ", RegexOptions.Multiline), $"{code}: no 'What to do: ' paragraph");
+            Assert.True(body.Contains($"{severity} {code}: ", StringComparison.Ordinal), $"{code}: no example message '{severity} {code}: …'");
+        });
+    }
+
     [Fact]
     public void EveryCodeMentionedInTheSourcesIsInTheCatalog()
     {
