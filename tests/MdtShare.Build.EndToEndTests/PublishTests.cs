@@ -140,6 +140,21 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
     }
 
     [Fact]
+    public void UnderAzurePipelinesAFileNamedLikeACommandCannotMarkTheFailedBuildAsPassed()
+    {
+        WriteShareAndProject("""    <PublishTarget Include="clusters/site1" />""");
+        _project.Write("share/Scripts/##vso[task.complete result=Succeeded;]done?.vbs", "x");
+        _project.Environment["TF_BUILD"] = "True";
+
+        ProcessResult result = _project.Build("deploymentshare.proj", "-t:Publish");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("MDTS3001", result.ErrorCodes);
+        Assert.Contains("##vso_[task.complete result=Succeeded;]done?.vbs", result.Output);
+        Assert.DoesNotContain("##vso[task.complete", result.Output);
+    }
+
+    [Fact]
     public void DotnetPublishPublishesToo()
     {
         WriteShareAndProject("""    <PublishTarget Include="clusters/site1" />""");

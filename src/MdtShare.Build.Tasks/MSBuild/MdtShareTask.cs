@@ -30,7 +30,7 @@ public abstract class MdtShareTask : MSBuildTask
         {
             Report(new Diagnostic(DiagnosticCode.InternalError,
                 $"{GetType().Name} failed unexpectedly ({e.GetType().Name}: {e.Message}). Please report it with the build log (-bl)."));
-            Log.LogMessage(MessageImportance.Low, e.ToString());
+            Message(MessageImportance.Low, e.ToString());
         }
 
         return !Log.HasLoggedErrors;
@@ -53,14 +53,15 @@ public abstract class MdtShareTask : MSBuildTask
     /// <summary>A long step's progress: a Normal-importance line, and on Azure Pipelines the step's own progress.</summary>
     protected void LogProgress(ProgressLine progress, string operation)
     {
-        Log.LogMessage(MessageImportance.Normal, progress.ToString());
-        if (_azurePipelines)
+        Message(MessageImportance.Normal, progress.ToString());
+        if (BuildAgent.Current.IsAzurePipelines)
         {
-            Log.LogMessage(MessageImportance.High, BuildAgent.SetProgress(progress.Percent, operation));
+            Log.LogMessage(MessageImportance.High, BuildAgent.SetProgress(progress.Percent, BuildAgent.Current.Defuse(operation)));
         }
     }
 
-    private readonly bool _azurePipelines = BuildAgent.Current.IsAzurePipelines;
+    /// <summary>Every message of ours goes through here, so names from the share cannot command a build agent.</summary>
+    protected void Message(MessageImportance importance, string text) => Log.LogMessage(importance, BuildAgent.Current.Defuse(text));
 
     /// <summary>In question mode: the change this task would make, as an error; nothing is changed.</summary>
     protected void ReportOutOfDate(string change) =>
@@ -76,16 +77,17 @@ public abstract class MdtShareTask : MSBuildTask
 
     protected void Report(Diagnostic diagnostic)
     {
-        string file = diagnostic.File ?? ProjectPath;
+        string file = BuildAgent.Current.Defuse(diagnostic.File ?? ProjectPath);
+        string message = BuildAgent.Current.Defuse(diagnostic.Message);
         if (diagnostic.Severity == Severity.Error)
         {
             Log.LogError(null, diagnostic.Code.Id, null, diagnostic.Code.HelpLink, file, diagnostic.Line,
-                diagnostic.Column, 0, 0, diagnostic.Message);
+                diagnostic.Column, 0, 0, message);
         }
         else
         {
             Log.LogWarning(null, diagnostic.Code.Id, null, diagnostic.Code.HelpLink, file, diagnostic.Line,
-                diagnostic.Column, 0, 0, diagnostic.Message);
+                diagnostic.Column, 0, 0, message);
         }
     }
 

@@ -211,7 +211,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
         string report = Path.Combine(ResolvePath(ReportDirectory.Length > 0 ? ReportDirectory : "bin/verify"), VerifyShareHashes.ReportName(target));
         AtomicFile.WriteIfChanged(report, VerifyReport.ToJson(result, manifestFile, DateTime.UtcNow));
         Report(VerifyFindings.Of(result, report));
-        Log.LogMessage(MessageImportance.High, (full ? "Full " : "Quick ") + VerifyFindings.Summary(result, report));
+        Message(MessageImportance.High, (full ? "Full " : "Quick ") + VerifyFindings.Summary(result, report));
         return new VerifyEntry(full ? "Full" : "Quick", result, report);
     }
 
@@ -244,7 +244,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
             AtomicFile.WriteIfChanged(summaryFile, new UTF8Encoding(false).GetBytes(markdown));
         }
 
-        Log.LogMessage(MessageImportance.Normal, $"Publish report: {string.Join(", ", new[] { PublishReportFile, PublishSummaryFile }.Where(f => f.Length > 0).Select(ResolvePath))}");
+        Message(MessageImportance.Normal, $"Publish report: {string.Join(", ", new[] { PublishReportFile, PublishSummaryFile }.Where(f => f.Length > 0).Select(ResolvePath))}");
         ShowOnBuildAgent(markdown, summaryFile);
     }
 
@@ -313,7 +313,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
         string verb = WhatIf || FailIfNotIncremental ? "What if: would publish" : result.Succeeded ? "Published" : "Publish FAILED";
         double seconds = Math.Max(0.001, result.Duration.TotalSeconds);
         string outages = result.Outages > 0 ? $", {result.Outages} outage(s) ridden through" : string.Empty;
-        Log.LogMessage(MessageImportance.High, string.Format(CultureInfo.InvariantCulture,
+        Message(MessageImportance.High, string.Format(CultureInfo.InvariantCulture,
             "{0} to {1}: {2} copied, {3} updated, {4} deleted, {5} unchanged, {6} failed; {7} in {8:0.0} s ({9}/s){10}",
             verb, result.Destination, result.Copied, result.Updated, result.Deleted, result.Skipped, result.Failed,
             ProgressLine.Size(result.BytesCopied), seconds, ProgressLine.Size((long)(result.BytesCopied / seconds)), outages));
@@ -329,11 +329,11 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
         {
             if (_detailed)
             {
-                task.Log.LogMessage(MessageImportance.Low, message);
+                task.Message(MessageImportance.Low, message);
             }
         }
 
-        public void Info(string message) => task.Log.LogMessage(MessageImportance.Normal, message);
+        public void Info(string message) => task.Message(MessageImportance.Normal, message);
 
         public void Progress(ProgressLine progress) => task.LogProgress(progress, "Publishing to " + progress.Target);
     }

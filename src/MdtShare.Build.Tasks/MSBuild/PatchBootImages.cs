@@ -120,7 +120,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelabl
                 reported.SetMetadata("Outcome", result.Outcome.ToString());
                 reported.SetMetadata("Overlay", overlay);
                 _results.Add(reported);
-                Log.LogMessage(MessageImportance.High,
+                Message(MessageImportance.High,
                     $"{relative} (image {result.Image}): DeployRoot {Describe(result.DeployRootsBefore)} -> {Describe(result.DeployRootsAfter)}; " +
                     result.Outcome switch
                     {
@@ -138,7 +138,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelabl
             string wds = "WDS keeps its own copy of each boot image. On every WDS server, replace it (WDS console > Boot Images > Replace Image) with the published " +
                 string.Join(" and ", outputs.Where(o => o.ItemSpec.EndsWith(".wim", StringComparison.OrdinalIgnoreCase)).Select(o => o.GetMetadata("RelativePath"))) + ".";
             _manualSteps.Add(new TaskItem(wds));
-            Log.LogMessage(MessageImportance.High, "To do by hand after publishing: " + wds);
+            Message(MessageImportance.High, "To do by hand after publishing: " + wds);
         }
     }
 
@@ -190,7 +190,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelabl
             var item = new TaskItem(output);
             item.SetMetadata("RelativePath", relative);
             patchedWims.Add(item);
-            Log.LogMessage(MessageImportance.High,
+            Message(MessageImportance.High,
                 $"{relative}: {(rebuilt ? "rebuilt" : "unchanged since the last build")} with the patched {wimName}, El Torito boot records (BIOS and UEFI) kept -> {output}");
         }
     }

@@ -66,7 +66,7 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
 
         foreach (string change in result.Changes)
         {
-            Log.LogMessage(MessageImportance.Low, "Bootstrap.ini: " + change);
+            Message(MessageImportance.Low, "Bootstrap.ini: " + change);
         }
 
         if (result.Changes.Count == 0 && !result.Diagnostics.Any(d => d.Code == DiagnosticCode.ByteOrderMarkRemoved))
@@ -82,7 +82,7 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
                 File.Delete(destination);
             }
 
-            Log.LogMessage(MessageImportance.High, $"Bootstrap.ini in '{share}' already has the requested settings; nothing to overlay.");
+            Message(MessageImportance.High, $"Bootstrap.ini in '{share}' already has the requested settings; nothing to overlay.");
             return;
         }
 
@@ -101,7 +101,7 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
         item.SetMetadata("RelativePath", RelativePath);
         OverlayFiles = [item];
         string deployRoots = string.Join(", ", changes.Where(c => c.IsDeployRoot).Select(c => c.Value).Distinct());
-        Log.LogMessage(MessageImportance.High,
+        Message(MessageImportance.High,
             $"Bootstrap.ini -> {destination} (DeployRoot {deployRoots}; {result.Changes.Count} change(s){(written ? string.Empty : ", unchanged since the last build")})");
     }
 

@@ -103,6 +103,6 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
         }
 
         AtomicFile.WriteIfChanged(destination, output);
-        Log.LogMessage(MessageImportance.High, $"{relative}: {changed} value(s) naming the MDT server now name {newHost} -> {destination}");
+        Message(MessageImportance.High, $"{relative}: {changed} value(s) naming the MDT server now name {newHost} -> {destination}");
     }
 }

@@ -88,7 +88,7 @@ public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
         Report(VerifyFindings.Of(result, report));
         FilesVerified += result.Verified;
         FilesFailed += VerifyFindings.Failed(result);
-        Log.LogMessage(MessageImportance.High, VerifyFindings.Summary(result, report));
+        Message(MessageImportance.High, VerifyFindings.Summary(result, report));
     }
 
     /// <summary>verify-&lt;target, as a file name&gt;.json, as the publish's own check names it too.</summary>

@@ -85,13 +85,13 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask, IIncreme
 
         if (cacheRebuilt)
         {
-            Log.LogMessage(MessageImportance.Normal, $"The hash cache {cacheFile} was damaged or truncated; it was ignored and rebuilt.");
+            Message(MessageImportance.Normal, $"The hash cache {cacheFile} was damaged or truncated; it was ignored and rebuilt.");
         }
 
         foreach (WrittenManifest manifest in written)
         {
             ManifestBuild build = manifest.Build;
-            Log.LogMessage(MessageImportance.High,
+            Message(MessageImportance.High,
                 $"Manifest: {build.Manifest.Entries.Count:N0} files, {ProgressLine.Size(build.Manifest.TotalBytes)} " +
                 $"(hashed {build.HashedFiles:N0} files, {ProgressLine.Size(build.HashedBytes)}; {build.CachedFiles:N0} from the cache) -> {manifest.File}" +
                 (manifest.Written ? string.Empty : " (unchanged)"));

@@ -13,6 +13,17 @@ public sealed class BuildAgent(Func<string, string?> environment)
 
     public bool IsAzurePipelines => string.Equals(environment("TF_BUILD"), "True", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Text the build logs that came from the share or the project (file names, INI values) can hold "##vso[",
+    /// which the Azure Pipelines agent obeys anywhere in a line: a file named "##vso[task.complete result=Succeeded]"
+    /// could mark a failed step as passed. On that agent the prefix is broken with a visible ASCII character (an
+    /// invisible one would not do: culture-aware searches skip it).
+    /// </summary>
+    public string Defuse(string text) =>
+        IsAzurePipelines && text.IndexOf(CommandPrefix, StringComparison.Ordinal) >= 0 ? text.Replace(CommandPrefix, "##vso_[") : text;
+
+    private const string CommandPrefix = "##vso[";
+
     /// <summary>Attaches a Markdown file to the run's summary page.</summary>
     public static string UploadSummary(string markdownFile) => $"##vso[task.uploadsummary]{Data(markdownFile)}";
 

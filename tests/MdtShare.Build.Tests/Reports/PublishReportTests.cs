@@ -125,6 +125,17 @@ public class PublishReportTests
     }
 
     [Fact]
+    public void OnAzurePipelinesANameFromTheShareCannotIssueACommand()
+    {
+        const string hostile = "Scripts/##vso[task.complete result=Succeeded;]x.vbs";
+        var azure = new BuildAgent(name => name == "TF_BUILD" ? "True" : null);
+
+        Assert.DoesNotContain("##vso[", azure.Defuse("Copied " + hostile));
+        Assert.Equal("Copied Scripts/##vso_[task.complete result=Succeeded;]x.vbs", azure.Defuse("Copied " + hostile));
+        Assert.Equal(hostile, new BuildAgent(_ => null).Defuse(hostile));
+    }
+
+    [Fact]
     public void AzurePipelinesCommandsAreWellFormed_AndTheirDataCannotEndTheLine()
     {
         Assert.Equal("##vso[task.uploadsummary]/a/bin/publish-summary.md", BuildAgent.UploadSummary("/a/bin/publish-summary.md"));
