@@ -2,7 +2,8 @@
 # Publishing a share with MdtShare.Build side by side with `cp -a` and `rsync -a --delete`, tools alternating run
 # by run, page cache warm: a full publish to empty targets, a no-op, and a publish after a 1 % mutation of the
 # share. Ours twice: the whole `dotnet build -t:Publish` a user runs (MSBuild start-up included) and the engine
-# alone (bench/MdtShare.Bench mirror).
+# alone (bench/MdtShare.Bench mirror). Then three sites at once (fan-out: each file read once for all three, the
+# engine alone) against three cp -a and three rsync runs one after another, as a script would do them.
 #
 #   bash bench/compare-publish.sh SHARE_DIR [RUNS] [WORK_DIR]
 #
@@ -42,11 +43,14 @@ tar cf - -C "$share" . | cat > /dev/null   # warm the page cache (tar skips read
 
 : > "$work/results"
 for run in $(seq "$runs"); do
-  rm -rf "$work/ours" "$work/engine" "$work/cp" "$work/rsync"; sync
+  rm -rf "$work/ours" "$work/engine" "$work/cp" "$work/rsync" "$work"/sites-*; sync
   measure full-cp cp -a "$share" "$work/cp"
   measure full-rsync rsync -a --delete "$share/" "$work/rsync/"
   measure full-ours dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false
   measure full-engine "$bench" mirror "$share" "$work/engine"
+  measure sites3-cp bash -c 'for s in 1 2 3; do cp -a "$0" "$1/sites-cp$s"; done' "$share" "$work"
+  measure sites3-rsync bash -c 'for s in 1 2 3; do rsync -a --delete "$0/" "$1/sites-rsync$s/"; done' "$share" "$work"
+  measure sites3-engine "$bench" mirror "$share" "$work/sites-ours1" "$work/sites-ours2" "$work/sites-ours3"
   measure noop-rsync rsync -a --delete "$share/" "$work/rsync/"
   measure noop-ours dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false
   measure noop-engine "$bench" mirror "$share" "$work/engine"
@@ -58,5 +62,5 @@ done
 
 files=$(find "$share" -type f | wc -l); bytes=$(du -sb "$share" | cut -f1)
 echo "share: $files files, $(awk -v b="$bytes" 'BEGIN { printf "%.2f GiB", b / 2^30 }'); $runs runs each, alternating; $(nproc) cores"
-print_medians "full-cp full-rsync full-ours full-engine noop-rsync noop-ours noop-engine mutated-rsync mutated-ours mutated-engine" \
-  "full=full-ours noop=noop-ours mutated=mutated-ours"
+print_medians "full-cp full-rsync full-ours full-engine sites3-cp sites3-rsync sites3-engine noop-rsync noop-ours noop-engine mutated-rsync mutated-ours mutated-engine" \
+  "full=full-ours sites3=sites3-engine noop=noop-ours mutated=mutated-ours"

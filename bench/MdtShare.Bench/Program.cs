@@ -5,7 +5,8 @@ using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Shared;
 
 // The engines without MSBuild, for bench/README.md:
-//   mirror SOURCE DESTINATION [--parallelism N] [--compare Timestamp|Content]
+//   mirror SOURCE DESTINATION [DESTINATION...] [--parallelism N] [--compare Timestamp|Content]
+//          (several destinations: published at once, each shared file read once)
 //   manifest SHARE MANIFEST CACHE [--parallelism N]
 //   verify MANIFEST TARGET [--parallelism N]
 //   samba-serve: starts a Samba server on loopback mounted through FUSE, prints "mount PATH" and "server PATH",
@@ -18,16 +19,22 @@ switch (args.FirstOrDefault())
 {
     case "mirror" when args.Length >= 3:
     {
-        var options = new MirrorOptions(Path.GetFullPath(args[1]), Path.GetFullPath(args[2]))
+        var destinations = args.Skip(2).TakeWhile(a => !a.StartsWith("--", StringComparison.Ordinal)).Select(Path.GetFullPath);
+        var targets = destinations.Select(destination => new MirrorOptions(Path.GetFullPath(args[1]), destination)
         {
             Parallelism = int.Parse(Option("--parallelism", MirrorOptions.DefaultParallelism.ToString())),
             Compare = Enum.Parse<CompareMode>(Option("--compare", nameof(CompareMode.Timestamp))),
             MaxDeletePercent = 100,
             AdoptExistingTarget = true,
-        };
-        MirrorResult result = new MirrorEngine(new ConsoleListener()).Publish(options, CancellationToken.None);
-        Console.WriteLine($"{result.Copied} copied, {result.Updated} updated, {result.Deleted} deleted, {result.Skipped} unchanged, {result.Failed} failed, {result.BytesCopied} bytes, {watch.Elapsed.TotalSeconds:0.00} s");
-        return result.Succeeded ? 0 : 1;
+        }).ToList();
+        IReadOnlyList<MirrorResult> results = new MirrorEngine(new ConsoleListener()).Publish(targets, CancellationToken.None);
+        foreach (MirrorResult result in results)
+        {
+            Console.WriteLine($"{result.Destination}: {result.Copied} copied, {result.Updated} updated, {result.Deleted} deleted, {result.Skipped} unchanged, {result.Failed} failed, {result.BytesCopied} bytes");
+        }
+
+        Console.WriteLine($"{watch.Elapsed.TotalSeconds:0.00} s");
+        return results.All(r => r.Succeeded) ? 0 : 1;
     }
 
     case "manifest" when args.Length >= 4:

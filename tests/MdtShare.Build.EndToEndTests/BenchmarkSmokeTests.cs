@@ -30,7 +30,8 @@ public sealed class BenchmarkSmokeTests
             foreach (string scenario in new[]
             {
                 "cold-ours", "cold-sha256sum-x2", "cold-openssl-x2", "warm-ours", "noop-rsync", "verify-ours", "verify-sha256sum-c",
-                "full-cp", "full-rsync", "full-ours", "full-engine", "noop-ours", "noop-engine", "mutated-rsync", "mutated-ours", "mutated-engine",
+                "full-cp", "full-rsync", "full-ours", "full-engine", "sites3-cp", "sites3-rsync", "sites3-engine",
+                "noop-ours", "noop-engine", "mutated-rsync", "mutated-ours", "mutated-engine",
             })
             {
                 Assert.Matches($@"(?m)^{scenario} +\d+\.\d\d +\d+\.\d\dx +\d+$", result.Output);
