@@ -29,6 +29,7 @@ public sealed class SambaServer : IDisposable
     private static readonly TimeSpan HungAfter = TimeSpan.FromSeconds(45);
 
     private readonly CancellationTokenSource _stopWatching = new();
+    private Thread? _watchdog;
     private Process? _smbd;
     private Process? _smbnetfs;
     private int _clientRestarts;
@@ -92,6 +93,9 @@ public sealed class SambaServer : IDisposable
     /// <summary>How often the watchdog restarted a hung smbnetfs (see <see cref="WatchTheClient"/>).</summary>
     public int ClientRestarts => Volatile.Read(ref _clientRestarts);
 
+    /// <summary>Stops the smbnetfs process (SIGSTOP): every call on the mount hangs, as in its deadlock.</summary>
+    public void FreezeClient() => RunQuietly("kill", "-STOP", _smbnetfs!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>A failover's first half: every smbd process is killed at once, as when a cluster node dies.</summary>
     public void KillServer()
     {
@@ -138,7 +142,9 @@ public sealed class SambaServer : IDisposable
 
     public void Dispose()
     {
+        // The watchdog may be restarting the client: it finishes before the processes are stopped.
         _stopWatching.Cancel();
+        _watchdog?.Join(TimeSpan.FromSeconds(60));
         // Unmount first, so that nothing is left holding the mount point, then end the daemons by pid.
         if (_smbnetfs is not null)
         {
@@ -237,34 +243,64 @@ public sealed class SambaServer : IDisposable
 
     /// <summary>
     /// smbnetfs 0.6.3 now and then deadlocks when the server comes back after a kill: calls on the mount never return
-    /// (seen in CI: two threads of the publish in request_wait_answer for minutes), where a Windows client's session
-    /// timeout would fail them. The watchdog stands in for that timeout: when the mount leaves a probe unanswered for
+    /// (seen in CI: threads of the publish in request_wait_answer for minutes), where a Windows client's session
+    /// timeout would fail them. The watchdog stands in for that timeout: when listing the share (stat is answered
+    /// from smbnetfs's cache even then, so only a listing reaches the stuck part) goes unanswered for
     /// <see cref="HungAfter"/>, smbnetfs is killed, which fails the calls in flight with ENOTCONN (an outage to the
-    /// publish), and the share is mounted again. Each restart is counted and reported.
+    /// publish), and the share is mounted again. A listing that fails (the server is down) is an answer. Each
+    /// restart is counted and reported.
     /// </summary>
     private void WatchTheClient()
     {
-        var watchdog = new Thread(() =>
+        _watchdog = new Thread(() =>
         {
             while (!_stopWatching.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(1)))
             {
-                var probe = Task.Run(() => Directory.Exists(Combine("fuse", $"127.0.0.1:{Port}")));
+                var probe = Task.Run(ListTheShare);
                 if (!probe.Wait(HungAfter) && !_stopWatching.IsCancellationRequested)
                 {
-                    Console.Error.WriteLine($"SambaServer: the smbnetfs mount stopped answering for {HungAfter.TotalSeconds:0} s; restarting the client.");
-                    Interlocked.Increment(ref _clientRestarts);
-                    if (_smbnetfs is { } hung)
-                    {
-                        KillTree(hung);
-                    }
-
-                    RunQuietly("fusermount", "-u", "-z", Combine("fuse"));
-                    Mount(waitForShare: false);
+                    RestartTheClient();
                 }
             }
         })
         { IsBackground = true, Name = "smbnetfs watchdog" };
-        watchdog.Start();
+        _watchdog.Start();
+    }
+
+    private void RestartTheClient()
+    {
+        Console.Error.WriteLine($"SambaServer: the smbnetfs mount stopped answering for {HungAfter.TotalSeconds:0} s; restarting the client.");
+        Interlocked.Increment(ref _clientRestarts);
+        try
+        {
+            Process? hung = _smbnetfs;
+            if (hung is not null)
+            {
+                KillTree(hung);
+            }
+
+            RunQuietly("fusermount", "-u", "-z", Combine("fuse"));
+            Mount(waitForShare: false);
+            hung?.Dispose();
+        }
+        catch (Exception e)
+        {
+            // A background thread must not take the test host down; the tests then fail on the mount instead.
+            Console.Error.WriteLine($"SambaServer: restarting smbnetfs failed: {e.Message}");
+        }
+    }
+
+    private void ListTheShare()
+    {
+        try
+        {
+            using IEnumerator<string> entries = Directory.EnumerateFileSystemEntries(MountedShare).GetEnumerator();
+            entries.MoveNext();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An outage: the mount answered.
+        }
     }
 
     private void Mount(bool waitForShare = true)
