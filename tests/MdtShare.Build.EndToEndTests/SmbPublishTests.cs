@@ -51,11 +51,11 @@ public sealed class SmbPublishTests(PackageFixture package) : IDisposable
 
         ProcessResult first = _project.Build("deploymentshare.proj", "-t:Publish");
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains(" 1000 copied, 0 updated, 0 deleted, 0 unchanged, 0 failed", first.Output);
+        Assert.Contains(" 1,000 copied, 0 updated, 0 deleted, 0 unchanged, 0 failed", first.Output);
 
         ProcessResult noOp = _project.Build("deploymentshare.proj", "-t:Publish");
         Assert.True(noOp.ExitCode == 0, noOp.ToString());
-        Assert.Contains(" 0 copied, 0 updated, 0 deleted, 1000 unchanged, 0 failed", noOp.Output);
+        Assert.Contains(" 0 copied, 0 updated, 0 deleted, 1,000 unchanged, 0 failed", noOp.Output);
 
         AssertVerifies(samba, "generated");
     }

@@ -314,7 +314,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
         double seconds = Math.Max(0.001, result.Duration.TotalSeconds);
         string outages = result.Outages > 0 ? $", {result.Outages} outage(s) ridden through" : string.Empty;
         Message(MessageImportance.High, string.Format(CultureInfo.InvariantCulture,
-            "{0} to {1}: {2} copied, {3} updated, {4} deleted, {5} unchanged, {6} failed; {7} in {8:0.0} s ({9}/s){10}",
+            "{0} to {1}: {2:N0} copied, {3:N0} updated, {4:N0} deleted, {5:N0} unchanged, {6:N0} failed; {7} in {8:0.0} s ({9}/s){10}",
             verb, result.Destination, result.Copied, result.Updated, result.Deleted, result.Skipped, result.Failed,
             ProgressLine.Size(result.BytesCopied), seconds, ProgressLine.Size((long)(result.BytesCopied / seconds)), outages));
     }
