@@ -115,8 +115,7 @@ public static class ShareVerifier
 
                 long done = Interlocked.Add(ref bytes, item.File.Length);
                 int files = Interlocked.Increment(ref hashed);
-                DateTime now = DateTime.UtcNow;
-                if (progress is not null && throttle.Due(now))
+                if (progress is not null && DateTime.UtcNow is var now && throttle.Due(now))
                 {
                     progress(new ProgressLine("Verifying " + root, files, toHash.Count, done, totalBytes, now - throttle.Started));
                 }

@@ -178,14 +178,9 @@ public sealed class MirrorEngine
 
             string hash;
             using (Stream input = _fileSystem.OpenRead(source))
-            using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
-                byte[] buffer = CopyBuffer.ForThisThread;
-                int read;
-                while (writers.Count > 0 && (read = input.Read(buffer, 0, buffer.Length)) > 0)
+                hash = CopyHashing(input, (buffer, read) =>
                 {
-                    cancellation.ThrowIfCancellationRequested();
-                    sha.AppendData(buffer, 0, read);
                     foreach (var writer in writers.ToList())
                     {
                         try
@@ -197,20 +192,16 @@ public sealed class MirrorEngine
                             Drop(writer, e);
                         }
                     }
-                }
 
-                hash = FileHasher.ToHex(sha.GetHashAndReset());
+                    return writers.Count > 0;
+                }, cancellation);
             }
 
             foreach (var writer in writers.ToList())
             {
                 try
                 {
-                    if (writer.Stream is FileStream file)
-                    {
-                        file.Flush(flushToDisk: true);
-                    }
-
+                    FlushToDisk(writer.Stream);
                     writer.Stream.Dispose();
                     if (!writer.Run.Matches(writer.Item, hash))
                     {
@@ -244,6 +235,35 @@ public sealed class MirrorEngine
         }
 
         return settled;
+    }
+
+    /// <summary>Reads <paramref name="input"/> once, hashing each block and handing it to <paramref name="write"/>
+    /// until that returns false (nobody wants the rest); the SHA-256 of what was read.</summary>
+    private static string CopyHashing(Stream input, Func<byte[], int, bool> write, CancellationToken cancellation)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = CopyBuffer.ForThisThread;
+        int read;
+        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            sha.AppendData(buffer, 0, read);
+            if (!write(buffer, read))
+            {
+                break;
+            }
+        }
+
+        return FileHasher.ToHex(sha.GetHashAndReset());
+    }
+
+    /// <summary>A temp file's bytes reach the disk before it is renamed over a final name.</summary>
+    private static void FlushToDisk(Stream stream)
+    {
+        if (stream is FileStream file)
+        {
+            file.Flush(flushToDisk: true);
+        }
     }
 
     private static Diagnostic WindowExhausted(RetryWindowExhaustedException e, string target) =>
@@ -375,11 +395,7 @@ public sealed class MirrorEngine
             }
 
             TargetOwnership.EndRun(_runId);
-            if (_abort is not null)
-            {
-                _result.Abort ??= _abort;
-            }
-
+            _result.Abort ??= _abort;
             _result.Duration = _engine._clock.UtcNow - _started;
         }
 
@@ -819,23 +835,14 @@ public sealed class MirrorEngine
                 // name is exactly what the manifest describes.
                 using (Stream input = _fs.OpenRead(item.Source.FullPath))
                 using (Stream output = _fs.Create(temp))
-                using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                 {
-                    byte[] buffer = CopyBuffer.ForThisThread;
-                    int read;
-                    while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
+                    string hash = CopyHashing(input, (buffer, read) =>
                     {
-                        Token.ThrowIfCancellationRequested();
                         output.Write(buffer, 0, read);
-                        sha.AppendData(buffer, 0, read);
-                    }
-
-                    if (output is FileStream file)
-                    {
-                        file.Flush(flushToDisk: true);
-                    }
-
-                    if (!Matches(item, FileHasher.ToHex(sha.GetHashAndReset())))
+                        return true;
+                    }, Token);
+                    FlushToDisk(output);
+                    if (!Matches(item, hash))
                     {
                         throw new SourceChangedException(item.RelativePath);
                     }
