@@ -12,7 +12,9 @@ public static class FileHasher
         return Hash(stream, cancellation);
     }
 
-    public static string Hash(Stream stream, CancellationToken cancellation)
+    /// <param name="copyTo">Given each block as it is read, for a copy that hashes what it writes (the source is read
+    /// once); reading stops when it returns false (nobody wants the rest).</param>
+    public static string Hash(Stream stream, CancellationToken cancellation, Func<byte[], int, bool>? copyTo = null)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         byte[] buffer = CopyBuffer.ForThisThread;
@@ -21,6 +23,10 @@ public static class FileHasher
         {
             cancellation.ThrowIfCancellationRequested();
             sha.AppendData(buffer, 0, read);
+            if (copyTo is not null && !copyTo(buffer, read))
+            {
+                break;
+            }
         }
 
         return ToHex(sha.GetHashAndReset());

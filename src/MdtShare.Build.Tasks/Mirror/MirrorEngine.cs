@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
@@ -179,7 +178,7 @@ public sealed class MirrorEngine
             string hash;
             using (Stream input = _fileSystem.OpenRead(source))
             {
-                hash = CopyHashing(input, (buffer, read) =>
+                hash = FileHasher.Hash(input, cancellation, (buffer, read) =>
                 {
                     foreach (var writer in writers.ToList())
                     {
@@ -194,7 +193,7 @@ public sealed class MirrorEngine
                     }
 
                     return writers.Count > 0;
-                }, cancellation);
+                });
             }
 
             foreach (var writer in writers.ToList())
@@ -235,26 +234,6 @@ public sealed class MirrorEngine
         }
 
         return settled;
-    }
-
-    /// <summary>Reads <paramref name="input"/> once, hashing each block and handing it to <paramref name="write"/>
-    /// until that returns false (nobody wants the rest); the SHA-256 of what was read.</summary>
-    private static string CopyHashing(Stream input, Func<byte[], int, bool> write, CancellationToken cancellation)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        byte[] buffer = CopyBuffer.ForThisThread;
-        int read;
-        while ((read = input.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            sha.AppendData(buffer, 0, read);
-            if (!write(buffer, read))
-            {
-                break;
-            }
-        }
-
-        return FileHasher.ToHex(sha.GetHashAndReset());
     }
 
     /// <summary>A temp file's bytes reach the disk before it is renamed over a final name.</summary>
@@ -836,11 +815,11 @@ public sealed class MirrorEngine
                 using (Stream input = _fs.OpenRead(item.Source.FullPath))
                 using (Stream output = _fs.Create(temp))
                 {
-                    string hash = CopyHashing(input, (buffer, read) =>
+                    string hash = FileHasher.Hash(input, Token, (buffer, read) =>
                     {
                         output.Write(buffer, 0, read);
                         return true;
-                    }, Token);
+                    });
                     FlushToDisk(output);
                     if (!Matches(item, hash))
                     {
