@@ -112,7 +112,7 @@ public sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
                     sourceWim);
             }
 
-            AtomicFile.Replace(temp, outputWim);
+            FileRename.Replace(temp, outputWim);
             stamps.Set(outputWim, StampFile.Of(sourceWim));
             return null;
         }

@@ -46,7 +46,7 @@ public sealed class IsoRebuilder(string xorriso, StampFile stamps, CancellationT
                 return Failed(sourceIso, $"the rebuilt ISO does not carry the patched WIM at {EmbeddedWim} with the original El Torito boot records ({before} / {after}) {errors}");
             }
 
-            AtomicFile.Replace(temp, outputIso);
+            FileRename.Replace(temp, outputIso);
             stamps.Set(outputIso, stamp);
             rebuilt = true;
             return null;

@@ -22,6 +22,10 @@ public sealed class DiagnosticCode
 
     public override string ToString() => Id;
 
+    /// <summary>The same code as an error: a warning while an engine waits that becomes an error when the wait ends
+    /// without success (MDTS2013).</summary>
+    public DiagnosticCode AsError() => Severity == Severity.Error ? this : new DiagnosticCode(Id, Severity.Error);
+
     // 1xxx: Bootstrap.ini and its patching.
     public static readonly DiagnosticCode DeploymentShareNotSet = new("MDTS1000", Severity.Error);
     public static readonly DiagnosticCode BootstrapIniNotFound = new("MDTS1001", Severity.Error);
@@ -67,6 +71,7 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode TargetTooSmall = new("MDTS2017", Severity.Error);
     public static readonly DiagnosticCode TargetRefused = new("MDTS2018", Severity.Error);
     public static readonly DiagnosticCode PublishSiteUnknown = new("MDTS2019", Severity.Error);
+    public static readonly DiagnosticCode FreeSpaceUnknown = new("MDTS2020", Severity.Warning);
 
     // 3xxx: the share manifest and verification.
     public static readonly DiagnosticCode NameInvalidOnWindows = new("MDTS3001", Severity.Error);
@@ -107,7 +112,7 @@ public sealed class DiagnosticCode
         ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed, HostReferenceFound,
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
-        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild, TargetTooSmall, TargetRefused, PublishSiteUnknown,
+        SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild, TargetTooSmall, TargetRefused, PublishSiteUnknown, FreeSpaceUnknown,
         NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,

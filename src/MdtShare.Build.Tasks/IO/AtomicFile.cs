@@ -26,7 +26,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
             }
 
-            Replace(temp, path);
+            FileRename.Replace(temp, path);
         }
         finally
         {
@@ -39,20 +39,4 @@ public static class AtomicFile
     /// <summary>Whether <paramref name="path"/> exists and holds exactly <paramref name="bytes"/>.</summary>
     public static bool Holds(string path, byte[] bytes) =>
         File.Exists(path) && new FileInfo(path).Length == bytes.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
-
-    /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/> in one step.</summary>
-    public static void Replace(string source, string destination)
-    {
-#if NETFRAMEWORK
-        if (File.Exists(destination))
-        {
-            File.Replace(source, destination, destinationBackupFileName: null, ignoreMetadataErrors: true);
-            return;
-        }
-
-        File.Move(source, destination);
-#else
-        File.Move(source, destination, overwrite: true);
-#endif
-    }
 }

@@ -41,6 +41,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
 
     public int RetryWindowSeconds { get; set; } = 120;
 
+    /// <summary>How long files held open by clients are waited for once everything else is published; 0 = not at all.</summary>
+    public int BusyWaitSeconds { get; set; } = 900;
+
     /// <summary>Seconds between progress lines (and Azure Pipelines progress updates); 0 reports every file.</summary>
     public int ProgressSeconds { get; set; } = 5;
 
@@ -159,6 +162,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
                 Compare = compare,
                 Parallelism = Parallelism > 0 ? Parallelism : MirrorOptions.DefaultParallelism,
                 RetryWindow = TimeSpan.FromSeconds(RetryWindowSeconds),
+                BusyWait = TimeSpan.FromSeconds(BusyWaitSeconds),
                 ProgressInterval = TimeSpan.FromSeconds(ProgressSeconds),
                 MaxDeletePercent = maxDeletePercent,
                 AdoptExistingTarget = AdoptExistingTarget,
@@ -281,6 +285,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
             !Enum.TryParse(Compare, ignoreCase: true, out CompareMode compare) || !Enum.IsDefined(typeof(CompareMode), compare)
                 ? $"MirrorCompare is '{Compare}'; use Timestamp or Content"
             : RetryWindowSeconds < 0 ? $"MirrorRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
+            : BusyWaitSeconds < 0 ? $"MirrorBusyWaitSeconds is {BusyWaitSeconds}; use 0 or more"
             : Parallelism < 0 ? $"MirrorParallelism is {Parallelism}; use 1 or more (0 for the default)"
             : ProgressSeconds < 0 ? $"MirrorProgressSeconds is {ProgressSeconds}; use 0 or more"
             : null;

@@ -8,7 +8,8 @@ public enum FailureKind
     /// <summary>The target is unreachable (failover, network loss): wait for it to come back.</summary>
     Outage,
 
-    /// <summary>One file is held by someone else (a sharing violation): retry that file.</summary>
+    /// <summary>One file is held by someone else (a sharing violation, a client deploying from it): published last,
+    /// once it is closed.</summary>
     Busy,
 }
 
@@ -16,9 +17,14 @@ public enum FailureKind
 /// decision is testable on either system.</summary>
 public static class FailureClassifier
 {
-    // ERROR_BAD_NETPATH, ERROR_UNEXP_NET_ERR, ERROR_NETNAME_DELETED, ERROR_BAD_NET_NAME, ERROR_SEM_TIMEOUT,
-    // ERROR_NETWORK_UNREACHABLE, ERROR_NETWORK_BUSY, ERROR_DEV_NOT_EXIST, ERROR_CONNECTION_ABORTED.
-    private static readonly HashSet<int> WindowsOutage = [53, 59, 64, 67, 121, 1231, 54, 55, 1236];
+    // What the Windows SMB client returns while a share's node fails over or the network drops (the NTSTATUS the
+    // redirector gets, as Win32 maps it): ERROR_REM_NOT_LIST (STATUS_REMOTE_NOT_LISTENING), ERROR_BAD_NETPATH,
+    // ERROR_NETWORK_BUSY, ERROR_DEV_NOT_EXIST, ERROR_BAD_NET_RESP, ERROR_UNEXP_NET_ERR (a session expired or deleted),
+    // ERROR_NETNAME_DELETED (connection reset or disconnected), ERROR_BAD_NET_NAME, ERROR_SEM_TIMEOUT (STATUS_IO_TIMEOUT),
+    // ERROR_VC_DISCONNECTED, ERROR_DEVICE_NOT_CONNECTED, ERROR_NO_NETWORK, ERROR_CONNECTION_REFUSED,
+    // ERROR_CONNECTION_INVALID, ERROR_NETWORK_UNREACHABLE, ERROR_HOST_UNREACHABLE, ERROR_CONNECTION_ABORTED,
+    // ERROR_NOT_CONNECTED.
+    private static readonly HashSet<int> WindowsOutage = [51, 53, 54, 55, 58, 59, 64, 67, 121, 240, 1167, 1222, 1225, 1229, 1231, 1232, 1236, 2250];
 
     // ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION.
     private static readonly HashSet<int> WindowsBusy = [32, 33];

@@ -10,7 +10,7 @@ namespace MdtShare.Build.Mirror;
 /// atomic per-file replace (temp name, flush, timestamps, rename), bulk first and metadata last, and outages
 /// ridden through. Knows nothing of MSBuild.
 /// </summary>
-public sealed class MirrorEngine
+public sealed partial class MirrorEngine
 {
     private readonly IMirrorFileSystem _fileSystem;
     private readonly IClock _clock;
@@ -60,6 +60,7 @@ public sealed class MirrorEngine
             CopyPhase(publishing, run => plans[run].BulkCopies, cancellation);
             CopyPhase(publishing, run => plans[run].MetadataCopies, cancellation);
             EachRun(publishing, run => run.Finish(plans[run]));
+            EachRun(publishing, run => run.WaitForHeldFiles());
         }
         finally
         {
@@ -211,9 +212,12 @@ public sealed class MirrorEngine
                         continue;
                     }
 
-                    writer.Run.Install(writer.Item, writer.Temp);
+                    if (writer.Run.InstallOrHold(writer.Item, writer.Temp))
+                    {
+                        writer.Run.CountCopied(writer.Item);
+                    }
+
                     writers.Remove(writer);
-                    writer.Run.CountCopied(writer.Item);
                     settled.Add(writer.Item);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -258,7 +262,7 @@ public sealed class MirrorEngine
     }
 
     /// <summary>The state of one publish to one destination.</summary>
-    private sealed class Run
+    private sealed partial class Run
     {
         private readonly MirrorEngine _engine;
         private readonly IMirrorFileSystem _fs;
@@ -368,6 +372,7 @@ public sealed class MirrorEngine
         {
             _result.Outages = _retry.Outages;
             _result.Retries = _retry.Retries;
+            AbandonHeldFiles();
             if (_locked)
             {
                 ReleaseLock();
@@ -607,10 +612,21 @@ public sealed class MirrorEngine
         private void GuardSpace(MirrorPlan plan)
         {
             long needed = plan.BytesNeeded(Math.Max(1, _options.Parallelism));
-            if (needed > 0 && Retry(() => _fs.AvailableFreeSpace(_options.DestinationRoot), "reading the free space") is { } free && free < needed)
+            if (needed == 0)
+            {
+                return;
+            }
+
+            long? free = Retry(() => _fs.AvailableFreeSpace(_options.DestinationRoot), "reading the free space");
+            if (free is null)
+            {
+                Listener.Report(new Diagnostic(DiagnosticCode.FreeSpaceUnknown,
+                    $"{_name}: the free space of the target could not be read, so the publish goes ahead without checking that the {ProgressLine.Size(needed)} it writes fit. A target that fills up stops the publish with MDTS2017, leaving nothing torn."));
+            }
+            else if (free < needed)
             {
                 throw new AbortException(new Diagnostic(DiagnosticCode.TargetTooSmall,
-                    $"Publishing to {_name} needs {ProgressLine.Size(needed)} of free space and the target has {ProgressLine.Size(free)}. Nothing was changed."));
+                    $"Publishing to {_name} needs {ProgressLine.Size(needed)} of free space and the target has {ProgressLine.Size(free.Value)}. Nothing was changed."));
             }
         }
 
@@ -650,10 +666,8 @@ public sealed class MirrorEngine
             {
                 foreach (CaseRename rename in plan.CaseRenames)
                 {
-                    if (Guarded(() => Retry(() => { _fs.Rename(rename.From, rename.To); return true; }, "renaming " + rename.RelativePath), rename.RelativePath))
-                    {
-                        Listener.Detail($"Renamed {rename.RelativePath}{(rename.IsDirectory ? "/" : string.Empty)} to the share's letter case");
-                    }
+                    Guarded(rename.RelativePath, () => Retry(() => { _fs.Rename(rename.From, rename.To); return true; }, "renaming " + rename.RelativePath),
+                        completed: () => Listener.Detail($"Renamed {rename.RelativePath}{(rename.IsDirectory ? "/" : string.Empty)} to the share's letter case"));
                 }
 
                 foreach (DeleteItem delete in plan.SwapDeletes)
@@ -664,7 +678,7 @@ public sealed class MirrorEngine
                 foreach (string folder in plan.DirectoriesToCreate)
                 {
                     // A folder that cannot be made fails like a file: nothing is deleted, its files fail on their own.
-                    Guarded(() => Retry(() => { _fs.CreateDirectory(TreeSnapshot.Combine(_options.DestinationRoot, folder)); return true; }, "creating " + folder), folder + "/");
+                    Guarded(folder + "/", () => Retry(() => { _fs.CreateDirectory(TreeSnapshot.Combine(_options.DestinationRoot, folder)); return true; }, "creating " + folder));
                 }
             });
 
@@ -714,10 +728,7 @@ public sealed class MirrorEngine
             Parallel.ForEach(items, parallel, item =>
             {
                 string temp = NewTemp(item);
-                if (Guarded(() => Retry(() => CopyOnce(item, temp), item.RelativePath), item.RelativePath))
-                {
-                    CountCopied(item);
-                }
+                Guarded(item.RelativePath, () => Retry(() => CopyOnce(item, temp), item.RelativePath), completed: () => CountCopied(item));
             });
 
             var copied = new List<CopyItem>();
@@ -730,7 +741,7 @@ public sealed class MirrorEngine
             // closes the written handle only after close() has returned. Once the phase's copies are done, each
             // copied file's time is checked, and set again where it moved; else the next publish would copy it again.
             Parallel.ForEach(copied, parallel, item =>
-                Guarded(() => Retry(() => KeepTime(item), "setting the time of " + item.RelativePath), item.RelativePath));
+                Guarded(item.RelativePath, () => Retry(() => KeepTime(item), "setting the time of " + item.RelativePath)));
         }
 
         /// <summary>
@@ -743,7 +754,7 @@ public sealed class MirrorEngine
             var copied = new HashSet<string>(plan.Copies.Select(c => c.RelativePath), StringComparer.Ordinal);
             foreach (CaseRename rename in plan.CaseRenames.Where(r => !r.IsDirectory && copied.Contains(r.RelativePath)))
             {
-                Guarded(() => Retry(() =>
+                Guarded(rename.RelativePath, () => Retry(() =>
                 {
                     string folder = Path.GetDirectoryName(rename.To)!;
                     string wanted = Path.GetFileName(rename.To);
@@ -754,7 +765,7 @@ public sealed class MirrorEngine
                     }
 
                     return true;
-                }, "renaming " + rename.RelativePath), rename.RelativePath);
+                }, "renaming " + rename.RelativePath));
             }
         }
 
@@ -806,6 +817,7 @@ public sealed class MirrorEngine
             _fs.Replace(temp, item.DestinationPath);
         }
 
+        /// <returns>Whether the file is in place; false when its final name is held open (it is installed later).</returns>
         private bool CopyOnce(CopyItem item, string temp)
         {
             try
@@ -827,8 +839,7 @@ public sealed class MirrorEngine
                     }
                 }
 
-                Install(item, temp);
-                return true;
+                return InstallOrHold(item, temp);
             }
             catch
             {
@@ -839,7 +850,25 @@ public sealed class MirrorEngine
 
         private void DeleteOne(DeleteItem delete)
         {
-            bool done = Guarded(() => Retry(() =>
+            string shown = delete.RelativePath + (delete.Kind == DeleteKind.Directory ? "/" : string.Empty);
+            void Deleted()
+            {
+                if (delete.Kind != DeleteKind.Directory)
+                {
+                    _result.AddDeleted();
+                }
+
+                Listener.Detail($"Deleted {shown}");
+            }
+
+            // A folder still holding a file that waits to be deleted goes after it.
+            if (delete.Kind == DeleteKind.Directory && HoldsBelow(delete.RelativePath))
+            {
+                HoldBehind(shown, () => Retry(() => { _fs.DeleteDirectory(delete.FullPath); return true; }, "deleting " + shown), Deleted);
+                return;
+            }
+
+            Guarded(shown, () => Retry(() =>
             {
                 switch (delete.Kind)
                 {
@@ -861,52 +890,65 @@ public sealed class MirrorEngine
                 }
 
                 return true;
-            }, "deleting " + delete.RelativePath), delete.RelativePath);
-            if (done)
-            {
-                if (delete.Kind != DeleteKind.Directory)
-                {
-                    _result.AddDeleted();
-                }
+            }, "deleting " + shown), completed: Deleted);
+        }
 
-                Listener.Detail($"Deleted {delete.RelativePath}{(delete.Kind == DeleteKind.Directory ? "/" : string.Empty)}");
+        /// <summary>
+        /// Does one file's work and turns its failure into its coded error; an exhausted retry window stops the whole
+        /// publish. Work that meets a file held open by another process is held back and done once the rest is
+        /// published (<see cref="WaitForHeldFiles"/>); <paramref name="completed"/> runs when the work is done.
+        /// </summary>
+        /// <param name="work">Returns false when it held part of itself back (a copy whose final name is held open).</param>
+        private void Guarded(string relativePath, Func<bool> work, Action? completed = null)
+        {
+            if (Attempt(relativePath, work, completed) is { } busy)
+            {
+                Hold(new HeldWork(relativePath, work, completed, Abandon: null), busy);
             }
         }
 
-        /// <summary>Turns a file's failure into its coded error; an exhausted retry window stops the whole publish.</summary>
-        private bool Guarded(Action action, string relativePath)
+        /// <returns>The failure when the work met a file held open; null when it is done or failed for good.</returns>
+        private IOException? Attempt(string relativePath, Func<bool> work, Action? completed)
         {
             try
             {
-                action();
-                return true;
+                if (work())
+                {
+                    completed?.Invoke();
+                }
+
+                return null;
+            }
+            catch (IOException e) when (e is not RetryWindowExhaustedException && _retry.Classify(e) == FailureKind.Busy)
+            {
+                return e;
             }
             catch (OperationCanceledException) when (Token.IsCancellationRequested)
             {
-                return false;
+                return null;
             }
             catch (RetryWindowExhaustedException e)
             {
                 Stop(WindowExhausted(e, _name));
-                return false;
+                return null;
             }
             catch (SourceChangedException)
             {
                 ReportSourceChanged(relativePath);
-                return false;
+                return null;
             }
             catch (IOException e) when (FailureClassifier.IsDiskFull(e, _engine._isWindows))
             {
                 _result.AddFailed();
                 Stop(new Diagnostic(DiagnosticCode.TargetTooSmall,
                     $"{_name} filled up during the publish, writing {relativePath} ({e.Message}). The files not yet copied keep their previous versions and nothing was deleted. Free space on the target and publish again."));
-                return false;
+                return null;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 _result.AddFailed();
                 Listener.Report(new Diagnostic(DiagnosticCode.FileFailed, $"{_name}: {relativePath}: {e.Message}"));
-                return false;
+                return null;
             }
         }
 

@@ -30,6 +30,10 @@ public sealed class MirrorOptions(string sourceRoot, string destinationRoot)
     /// <summary>How long a continuous outage of the target is ridden through before the publish fails.</summary>
     public TimeSpan RetryWindow { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>How long, once everything else is published, files held open by other processes (clients deploying
+    /// from them) are waited for before they keep their previous version and the publish fails; zero waits not at all.</summary>
+    public TimeSpan BusyWait { get; init; } = TimeSpan.FromSeconds(900);
+
     /// <summary>The largest share of the destination's files a publish may delete.</summary>
     public double MaxDeletePercent { get; init; } = 10;
 

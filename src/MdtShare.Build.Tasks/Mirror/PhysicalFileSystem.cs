@@ -8,6 +8,11 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
 {
     private const int NoBuffer = 1;
 
+    /// <summary>HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION).</summary>
+    private const int SharingViolation = unchecked((int)0x80070020);
+
+    private static readonly bool IsWindows = Path.DirectorySeparatorChar == '\\';
+
     public static PhysicalFileSystem Instance { get; } = new();
 
 #if NET
@@ -38,9 +43,9 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
     public long? AvailableFreeSpace(string path)
     {
         // DriveInfo takes no UNC path, and a cluster share is one: Windows asks the share itself.
-        if (Path.DirectorySeparatorChar == '\\')
+        if (IsWindows)
         {
-            return GetDiskFreeSpaceEx(path, out ulong available, out _, out _) ? (long)Math.Min(available, long.MaxValue) : null;
+            return GetDiskFreeSpaceEx(FreeSpaceQueryPath(path), out ulong available, out _, out _) ? (long)Math.Min(available, long.MaxValue) : null;
         }
 
         try
@@ -52,6 +57,10 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
             return null;
         }
     }
+
+    /// <summary>GetDiskFreeSpaceEx fails on a UNC share root without its trailing backslash (\\server\share).</summary>
+    internal static string FreeSpaceQueryPath(string path) =>
+        path.EndsWith(@"\", StringComparison.Ordinal) || path.EndsWith("/", StringComparison.Ordinal) ? path : path + @"\";
 
     public FileSystemEntry? GetEntry(string path)
     {
@@ -85,33 +94,28 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
         }
     }
 
-    public void Replace(string source, string destination) => AtomicFile.Replace(source, destination);
-
-    public void Rename(string from, string to)
+    /// <remarks>
+    /// Windows refuses to rename over a file another process holds open with ERROR_ACCESS_DENIED, the same code as a
+    /// missing permission. A deploying client holds install.wim for the whole apply, so the two must be told apart:
+    /// a file that cannot be opened exclusively right after the refusal is held, and reported as a sharing
+    /// violation (busy: retried once the rest is published); otherwise the denial stands (permanent).
+    /// </remarks>
+    public void Replace(string source, string destination)
     {
-#if NET
-        // .NET refuses to move onto an existing name unless both are the same inode, and a FUSE SMB client gives
-        // each spelling its own inode: rename(2) itself does what a case-only rename needs.
-        if (!OperatingSystem.IsWindows())
+        try
         {
-            if (PosixRename(from, to) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw new IOException($"Could not rename '{from}' to '{to}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
-            }
-
-            return;
+            FileRename.Replace(source, destination);
         }
-#endif
-        if (Directory.Exists(from))
+        catch (UnauthorizedAccessException e) when (IsWindows && IsHeldOpen(destination))
         {
-            Directory.Move(from, to);
-        }
-        else
-        {
-            File.Move(from, to);
+            throw new IOException($"{e.Message} (it is open in another process)", SharingViolation);
         }
     }
+
+    /// <summary>On POSIX, rename(2) itself: .NET refuses to move onto an existing name unless both are the same inode,
+    /// and a FUSE SMB client gives each spelling its own inode. On Windows, MoveFileEx, which takes a case-only rename
+    /// of a folder on both builds (the .NET Framework's Directory.Move refuses it).</summary>
+    public void Rename(string from, string to) => FileRename.Rename(from, to);
 
     public void DeleteFile(string path) => File.Delete(path);
 
@@ -119,13 +123,27 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
 
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
 
+    private static bool IsHeldOpen(string path)
+    {
+        try
+        {
+            using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None))
+            {
+                return false;
+            }
+        }
+        catch (IOException e) when (e.HResult == SharingViolation)
+        {
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
     private static extern bool GetDiskFreeSpaceEx(string directory, out ulong availableToCaller, out ulong total, out ulong totalFree);
-
-#if NET
-    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
-    private static extern int PosixRename([MarshalAs(UnmanagedType.LPUTF8Str)] string from, [MarshalAs(UnmanagedType.LPUTF8Str)] string to);
-#endif
 
     [MethodImpl(HotPath.Optimize)]
     private static FileSystemEntry ToEntry(FileSystemInfo info)

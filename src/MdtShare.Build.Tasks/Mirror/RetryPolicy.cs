@@ -2,13 +2,14 @@ using MdtShare.Build.Diagnostics;
 
 namespace MdtShare.Build.Mirror;
 
-/// <summary>The retry window ran out: the target stayed unreachable (or a file stayed busy) too long.</summary>
+/// <summary>The retry window ran out: the target stayed unreachable too long.</summary>
 public sealed class RetryWindowExhaustedException(string message, Exception inner) : IOException(message, inner);
 
 /// <summary>
 /// Rides through target outages: an operation failing with an outage-class error waits with backoff and tries
 /// again until it has failed continuously for the retry window. All workers share one outage, so a failover
-/// gives one warning, not one per file; a busy file gets its own warning.
+/// gives one warning, not one per file. Other failures are thrown at once: a permanent one fails its file, and a busy
+/// one (a file held open by a client) is the engine's to hold back until the rest is published.
 /// </summary>
 public sealed class RetryPolicy(
     IClock clock, TimeSpan window, string targetName, Func<bool> targetRootExists, IMirrorListener listener, bool isWindows)
@@ -29,13 +30,12 @@ public sealed class RetryPolicy(
 
     public int Outages { get; private set; }
 
-    /// <summary>Operations tried again after a failure worth waiting for (an outage or a busy file).</summary>
+    /// <summary>Operations tried again after an outage-class failure.</summary>
     public int Retries => Volatile.Read(ref _retries);
 
     public T Execute<T>(Func<T> operation, string what, CancellationToken cancellation)
     {
         DateTime? failingSince = null;
-        bool busyReported = false;
         for (int attempt = 0; ; attempt++)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -48,24 +48,14 @@ public sealed class RetryPolicy(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                FailureKind kind = FailureClassifier.Classify(e, isWindows, targetRootExists);
-                if (kind == FailureKind.Permanent)
+                if (Classify(e) != FailureKind.Outage)
                 {
                     throw;
                 }
 
                 DateTime now = clock.UtcNow;
                 failingSince ??= now;
-                if (kind == FailureKind.Outage)
-                {
-                    BeginOutage(e, now, generation);
-                }
-                else if (!busyReported)
-                {
-                    busyReported = true;
-                    listener.Report(new Diagnostic(DiagnosticCode.FileBusy,
-                        $"{targetName}: {what} is in use by another process ({e.Message}); retrying for up to {window.TotalSeconds:0} s."));
-                }
+                BeginOutage(e, now, generation);
 
                 if (now - failingSince.Value >= window)
                 {
@@ -81,6 +71,8 @@ public sealed class RetryPolicy(
 
     public void Execute(Action operation, string what, CancellationToken cancellation) =>
         Execute<object?>(() => { operation(); return null; }, what, cancellation);
+
+    public FailureKind Classify(Exception exception) => FailureClassifier.Classify(exception, isWindows, targetRootExists);
 
     private void BeginOutage(Exception e, DateTime now, int generation)
     {

@@ -87,11 +87,31 @@ public static class TargetOwnership
         try
         {
             using Process process = Process.GetProcessById(pid);
-            return process.HasExited;
+            return process.HasExited || StartedAfter(process, holder);
         }
         catch (ArgumentException)
         {
             return true;
+        }
+    }
+
+    /// <summary>Windows hands a dead process's id to the next process soon: a process with the lock's id that started
+    /// after the lock was taken is another one.</summary>
+    private static bool StartedAfter(Process process, IReadOnlyDictionary<string, string> holder)
+    {
+        if (!holder.TryGetValue("started", out string? text)
+            || !DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTime started))
+        {
+            return false;
+        }
+
+        try
+        {
+            return process.StartTime.ToUniversalTime() > started.ToUniversalTime().AddSeconds(1);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            return false;
         }
     }
 

@@ -8,13 +8,29 @@ public class DecisionTests
 {
     private static IOException Win32(int code) => new("x", unchecked((int)0x80070000) | code);
 
+    /// <summary>What a Windows SMB client returns while the share's node fails over or the network drops: Wine has no
+    /// SMB client (every UNC path is ERROR_PATH_NOT_FOUND there), so these are decided here; the Windows layer shows
+    /// the sharing-violation and access-denied cases for real.</summary>
     [Theory]
-    [InlineData(53, FailureKind.Outage)]
-    [InlineData(59, FailureKind.Outage)]
-    [InlineData(64, FailureKind.Outage)]
-    [InlineData(67, FailureKind.Outage)]
-    [InlineData(121, FailureKind.Outage)]
-    [InlineData(1231, FailureKind.Outage)]
+    [InlineData(51, FailureKind.Outage)]    // ERROR_REM_NOT_LIST: the node does not listen (yet)
+    [InlineData(53, FailureKind.Outage)]    // ERROR_BAD_NETPATH
+    [InlineData(58, FailureKind.Outage)]    // ERROR_BAD_NET_RESP
+    [InlineData(59, FailureKind.Outage)]    // ERROR_UNEXP_NET_ERR: the session expired or was deleted
+    [InlineData(64, FailureKind.Outage)]    // ERROR_NETNAME_DELETED: the connection was reset
+    [InlineData(67, FailureKind.Outage)]    // ERROR_BAD_NET_NAME: the cluster name is between nodes
+    [InlineData(121, FailureKind.Outage)]   // ERROR_SEM_TIMEOUT (STATUS_IO_TIMEOUT)
+    [InlineData(240, FailureKind.Outage)]   // ERROR_VC_DISCONNECTED
+    [InlineData(1167, FailureKind.Outage)]  // ERROR_DEVICE_NOT_CONNECTED
+    [InlineData(1222, FailureKind.Outage)]  // ERROR_NO_NETWORK
+    [InlineData(1225, FailureKind.Outage)]  // ERROR_CONNECTION_REFUSED
+    [InlineData(1229, FailureKind.Outage)]  // ERROR_CONNECTION_INVALID
+    [InlineData(1231, FailureKind.Outage)]  // ERROR_NETWORK_UNREACHABLE
+    [InlineData(1232, FailureKind.Outage)]  // ERROR_HOST_UNREACHABLE
+    [InlineData(1236, FailureKind.Outage)]  // ERROR_CONNECTION_ABORTED
+    [InlineData(2250, FailureKind.Outage)]  // ERROR_NOT_CONNECTED
+    [InlineData(1326, FailureKind.Permanent)]  // ERROR_LOGON_FAILURE: a wrong password does not heal
+    [InlineData(65, FailureKind.Permanent)]    // ERROR_NETWORK_ACCESS_DENIED
+    [InlineData(6, FailureKind.Permanent)]     // ERROR_INVALID_HANDLE (a device name such as CON)
     [InlineData(32, FailureKind.Busy)]
     [InlineData(33, FailureKind.Busy)]
     [InlineData(112, FailureKind.Permanent)]

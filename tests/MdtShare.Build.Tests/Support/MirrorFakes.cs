@@ -78,7 +78,10 @@ public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
     /// <summary>When set, the free space every volume reports.</summary>
     public long? FreeSpace { get; set; }
 
-    public long? AvailableFreeSpace(string path) => FreeSpace ?? _real.AvailableFreeSpace(path);
+    /// <summary>When set, no volume can tell its free space (a server or mount that does not answer).</summary>
+    public bool FreeSpaceUnknown { get; set; }
+
+    public long? AvailableFreeSpace(string path) => FreeSpaceUnknown ? null : FreeSpace ?? _real.AvailableFreeSpace(path);
 
     public bool DirectoryExists(string path) => !InOutage(path) && _real.DirectoryExists(path);
 
