@@ -8,7 +8,7 @@ host=$1 program=$2 results=$3 limit=$4
 name="$(basename "$program") ($host)"
 
 if ! command -v "$host" >/dev/null 2>&1; then
-  package=$([ "$host" = wine ] && echo "wine wine64" || echo "mono-runtime")
+  package=$([ "$host" = wine ] && echo "wine wine64" || echo "mono-complete")
   if [ "${CI:-}" = true ]; then
     echo "error: the Windows layer needs $host (Debian: apt-get install $package)."
     exit 1
