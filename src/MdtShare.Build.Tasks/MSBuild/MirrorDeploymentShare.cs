@@ -53,6 +53,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
 
     public bool BreakLock { get; set; }
 
+    /// <summary>Minutes without a heartbeat after which another publisher's lock is broken.</summary>
+    public int LockStaleMinutes { get; set; } = 15;
+
     public bool WhatIf { get; set; }
 
     /// <summary>After publishing: Quick (size and time against what was written; re-hash what looks different),
@@ -167,6 +170,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
                 MaxDeletePercent = maxDeletePercent,
                 AdoptExistingTarget = AdoptExistingTarget,
                 BreakLock = BreakLock,
+                LockStaleAfter = TimeSpan.FromMinutes(LockStaleMinutes),
                 WhatIf = WhatIf || FailIfNotIncremental,
                 ExpectedHashes = manifest?.Entries.ToDictionary(e => e.Path, e => e.Hash, StringComparer.Ordinal),
             };
@@ -286,6 +290,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
                 ? $"MirrorCompare is '{Compare}'; use Timestamp or Content"
             : RetryWindowSeconds < 0 ? $"MirrorRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
             : BusyWaitSeconds < 0 ? $"MirrorBusyWaitSeconds is {BusyWaitSeconds}; use 0 or more"
+            : LockStaleMinutes < 1 ? $"MirrorLockStaleMinutes is {LockStaleMinutes}; use 1 or more"
             : Parallelism < 0 ? $"MirrorParallelism is {Parallelism}; use 1 or more (0 for the default)"
             : ProgressSeconds < 0 ? $"MirrorProgressSeconds is {ProgressSeconds}; use 0 or more"
             : null;

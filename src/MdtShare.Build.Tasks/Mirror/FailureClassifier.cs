@@ -33,8 +33,9 @@ public static class FailureClassifier
     // (Linux numbering: .NET reports the raw errno as the HResult of an IOException on Unix).
     private static readonly HashSet<int> PosixOutage = [5, 107, 116, 112, 110, 103, 104, 113, 100, 101];
 
-    // EBUSY, ETXTBSY.
-    private static readonly HashSet<int> PosixBusy = [16, 26];
+    // EBUSY, ETXTBSY, and EAGAIN: .NET on Unix plays Windows' sharing modes with advisory locks, and reports a file
+    // another .NET stream holds exclusively (a lock file being written) as EWOULDBLOCK.
+    private static readonly HashSet<int> PosixBusy = [16, 26, 11];
 
     // ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL; ENOSPC, EDQUOT.
     private static readonly HashSet<int> WindowsDiskFull = [39, 112];
@@ -72,6 +73,11 @@ public static class FailureClassifier
     /// <summary>The target has no room left: every further write fails the same way, so the publish stops.</summary>
     public static bool IsDiskFull(Exception exception, bool isWindows) =>
         exception is IOException && (isWindows ? WindowsDiskFull : PosixDiskFull).Contains(ErrorCode(exception, isWindows));
+
+    /// <summary>An exclusive create found the name taken: EEXIST as .NET reports it on Unix (the raw errno), or
+    /// ERROR_FILE_EXISTS / ERROR_ALREADY_EXISTS as an HRESULT.</summary>
+    public static bool IsAlreadyExists(IOException exception) =>
+        exception.HResult is 17 or unchecked((int)0x80070050) or unchecked((int)0x800700B7);
 
     private static int ErrorCode(Exception exception, bool isWindows)
     {

@@ -281,6 +281,7 @@ public sealed partial class MirrorEngine
         private readonly DateTime _started;
         private readonly ConcurrentBag<CopyItem> _copiedThisPhase = new();
         private Diagnostic? _abort;
+        private readonly PublishLock _lock;
         private bool _locked;
         private int _totalFiles;
         private long _totalBytes;
@@ -297,6 +298,7 @@ public sealed partial class MirrorEngine
             _retry = new RetryPolicy(engine._clock, options.RetryWindow, _name, () => _fs.DirectoryExists(options.DestinationRoot), engine._listener, engine._isWindows);
             _started = engine._clock.UtcNow;
             _progress = new ProgressThrottle(options.ProgressInterval, _started);
+            _lock = new PublishLock(_fs, engine._clock, _retry, options.DestinationRoot, _runId, options.LockStaleAfter);
         }
 
         public IMirrorListener Listener => _engine._listener;
@@ -328,8 +330,10 @@ public sealed partial class MirrorEngine
             }
 
             bool owned = CheckOwnership();
-            TargetOwnership.BeginRun(_runId);
-            _locked = !_options.WhatIf && AcquireLock();
+            if (!_options.WhatIf)
+            {
+                TakeLock();
+            }
 
             // The two trees are read at once: on a no-op publish that is nearly all the work.
             Task<SourceTree> reading = Task.Run(ReadSource);
@@ -377,8 +381,11 @@ public sealed partial class MirrorEngine
             {
                 ReleaseLock();
             }
+            else
+            {
+                _lock.Forget();
+            }
 
-            TargetOwnership.EndRun(_runId);
             _result.Abort ??= _abort;
             _result.Duration = _engine._clock.UtcNow - _started;
         }
@@ -465,31 +472,14 @@ public sealed partial class MirrorEngine
             return owned;
         }
 
-        private bool AcquireLock()
+        private void TakeLock()
         {
-            string path = Path.Combine(_options.DestinationRoot, TargetOwnership.LockName);
-            byte[] content = TargetOwnership.Bytes(TargetOwnership.LockContent(_runId, _engine._clock.UtcNow));
-            return Retry(() =>
+            if (Retry(() => _lock.Take(_options.BreakLock, _name, Listener.Report), "taking the publish lock") is { } held)
             {
-                if (TryCreate(path, content))
-                {
-                    return true;
-                }
+                throw new AbortException(held);
+            }
 
-                var holder = TargetOwnership.ParseLock(ReadText(path));
-                string who = TargetOwnership.Describe(holder);
-                if (!_options.BreakLock && !TargetOwnership.IsStale(holder))
-                {
-                    throw new AbortException(new Diagnostic(DiagnosticCode.TargetLocked,
-                        $"{_name} is being published by another publisher ({who}). If that publish crashed, break the lock with -p:MirrorBreakLock=true."));
-                }
-
-                Listener.Report(new Diagnostic(DiagnosticCode.StaleLockBroken,
-                    $"{_name}: removed the publish lock of {who} ({(_options.BreakLock ? "MirrorBreakLock=true" : "its process no longer runs")})."));
-                _fs.DeleteFile(path);
-                return TryCreate(path, content) ? true : throw new AbortException(new Diagnostic(DiagnosticCode.TargetLocked,
-                    $"{_name}: another publisher took the lock while a stale one was being removed."));
-            }, "taking the publish lock");
+            _locked = true;
         }
 
         /// <returns>False when the file already exists.</returns>
@@ -509,32 +499,24 @@ public sealed partial class MirrorEngine
 
         private void ReleaseLock()
         {
-            string path = Path.Combine(_options.DestinationRoot, TargetOwnership.LockName);
             try
             {
                 // After an exhausted retry window one attempt is enough: waiting another window helps nobody, and the
                 // lock of a finished run is recognised as stale.
                 if (_abort?.Code == DiagnosticCode.RetryWindowExhausted)
                 {
-                    _fs.DeleteFile(path);
+                    _lock.Release();
                 }
                 else
                 {
-                    _retry.Execute(() => _fs.DeleteFile(path), "releasing the publish lock", CancellationToken.None);
+                    _retry.Execute(_lock.Release, "releasing the publish lock", CancellationToken.None);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Listener.Report(new Diagnostic(DiagnosticCode.FileFailed,
-                    $"{_name}: could not remove the publish lock ({e.Message}); the next publish will report it as held until it is broken with -p:MirrorBreakLock=true."));
+                    $"{_name}: could not remove the publish lock ({e.Message}); the next publish breaks it once it is stale, or with -p:MirrorBreakLock=true."));
             }
-        }
-
-        private string ReadText(string path)
-        {
-            using Stream stream = _fs.OpenRead(path);
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
         }
 
         private void WriteMarker()

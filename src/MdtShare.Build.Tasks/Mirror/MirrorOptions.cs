@@ -40,6 +40,10 @@ public sealed class MirrorOptions(string sourceRoot, string destinationRoot)
     /// <summary>Take over a non-empty destination that has no ownership marker (e.g. first copied with robocopy).</summary>
     public bool AdoptExistingTarget { get; init; }
 
+    /// <summary>How long a lock whose holder keeps a heartbeat may go without one before the next publish breaks it
+    /// (a crashed agent on another machine, whose process cannot be checked).</summary>
+    public TimeSpan LockStaleAfter { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Remove another publisher's lock (after a crash on another machine).</summary>
     public bool BreakLock { get; init; }
 

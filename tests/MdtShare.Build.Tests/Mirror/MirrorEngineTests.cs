@@ -74,7 +74,7 @@ public sealed class MirrorEngineTests : IDisposable
 
     /// <summary>What a publish changed besides taking and releasing its lock.</summary>
     private IEnumerable<(string Operation, string Path)> ContentChanges() =>
-        _fs.Changes.Where(c => Path.GetFileName(c.Path) != TargetOwnership.LockName);
+        _fs.Changes.Where(c => !Path.GetFileName(c.Path).StartsWith(TargetOwnership.LockName, StringComparison.Ordinal));
 
     private void AssertNoTempFiles() =>
         Assert.Empty(Directory.EnumerateFiles(_temp.Path, TreeSnapshot.TempPrefix + "*", SearchOption.AllDirectories));
