@@ -71,7 +71,7 @@ internal static class FileRename
     }
 
     /// <summary>Full path with the \\?\ prefix, so MoveFileEx takes paths longer than MAX_PATH on every Windows.</summary>
-    private static string Extended(string path)
+    internal static string Extended(string path)
     {
         string full = Path.GetFullPath(path);
         return full.StartsWith(@"\\?\", StringComparison.Ordinal) ? full

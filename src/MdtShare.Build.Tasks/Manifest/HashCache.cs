@@ -8,18 +8,20 @@ using MdtShare.Build.Mirror;
 namespace MdtShare.Build.Manifest;
 
 /// <summary>
-/// Hashes of files by path, size and last-write time, so a rebuild hashes only what changed. The file ends with a
-/// count and a SHA-256 of everything before it: a truncated or corrupt cache is detected and rebuilt, never trusted.
+/// Hashes of files by path, size, last-write time, change time and file id, so a rebuild hashes only what changed:
+/// a file rewritten with its size and last-write time put back still has a new change time (and a file restored or
+/// copied over has a new id), as in git's index. The file ends with a count and a SHA-256 of everything before it: a
+/// truncated or corrupt cache is detected and rebuilt, never trusted; a cache of an earlier format is not used.
 /// </summary>
 public sealed class HashCache
 {
-    private const string Magic = "mdtshare-hash-cache 1";
+    private const string Magic = "mdtshare-hash-cache 2";
     private static readonly Encoding Utf8 = new UTF8Encoding(false);
 
-    private readonly ConcurrentDictionary<string, (long Length, long Ticks, string Hash)> _entries;
+    private readonly ConcurrentDictionary<string, Entry> _entries;
     private volatile bool _changed;
 
-    private HashCache(ConcurrentDictionary<string, (long, long, string)> entries, bool rebuilt)
+    private HashCache(ConcurrentDictionary<string, Entry> entries, bool rebuilt)
     {
         _entries = entries;
         WasRebuilt = rebuilt;
@@ -44,6 +46,12 @@ public sealed class HashCache
         }
 
         byte[] bytes = File.ReadAllBytes(path);
+        if (!Utf8.GetString(bytes, 0, Math.Min(bytes.Length, Magic.Length + 1)).Equals(Magic + "\n", StringComparison.Ordinal)
+            && Utf8.GetString(bytes, 0, Math.Min(bytes.Length, Magic.Length - 1)).Equals(Magic.Substring(0, Magic.Length - 1), StringComparison.Ordinal))
+        {
+            return Empty();   // written by an earlier version: its entries lack the stamps, so none can be trusted
+        }
+
         int trailer = LastLineStart(bytes, "end\t");
         string[] end = trailer < 0 ? [] : Utf8.GetString(bytes, trailer, bytes.Length - trailer).TrimEnd('\n').Split('\t');
         if (end.Length != 3 || end[2] != Digest(bytes, trailer) || !Utf8.GetString(bytes, 0, Math.Min(bytes.Length, Magic.Length + 1)).Equals(Magic + "\n", StringComparison.Ordinal))
@@ -51,17 +59,17 @@ public sealed class HashCache
             return new HashCache(new(StringComparer.Ordinal), rebuilt: true);
         }
 
-        var entries = new ConcurrentDictionary<string, (long, long, string)>(Environment.ProcessorCount, capacity: bytes.Length / 128, StringComparer.Ordinal);
+        var entries = new ConcurrentDictionary<string, Entry>(Environment.ProcessorCount, capacity: bytes.Length / 128, StringComparer.Ordinal);
         string text = Utf8.GetString(bytes, Magic.Length + 1, trailer - Magic.Length - 1);
         for (int start = 0, newline; start < text.Length; start = newline + 1)
         {
             newline = text.IndexOf('\n', start);
-            if (!TryParseEntry(text.AsSpan(start, newline - start), out string hash, out long length, out long ticks, out string key))
+            if (!TryParseEntry(text.AsSpan(start, newline - start), out Entry entry, out string key))
             {
                 return new HashCache(new(StringComparer.Ordinal), rebuilt: true);
             }
 
-            entries[key] = (length, ticks, hash);
+            entries[key] = entry;
         }
 
         return entries.Count.ToString(CultureInfo.InvariantCulture) == end[1] ? new HashCache(entries, rebuilt: false) : new HashCache(new(StringComparer.Ordinal), rebuilt: true);
@@ -74,7 +82,8 @@ public sealed class HashCache
 
     public bool TryGet(string key, TreeFile file, out string hash)
     {
-        if (_entries.TryGetValue(key, out var entry) && entry.Length == file.Length && entry.Ticks == file.LastWriteTimeUtc.Ticks)
+        if (_entries.TryGetValue(key, out var entry) && entry.Length == file.Length && entry.Ticks == file.LastWriteTimeUtc.Ticks
+            && entry.ChangeStamp == file.ChangeStamp && entry.FileId == file.FileId)
         {
             hash = entry.Hash;
             return true;
@@ -86,7 +95,7 @@ public sealed class HashCache
 
     public void Set(string key, TreeFile file, string hash)
     {
-        _entries[key] = (file.Length, file.LastWriteTimeUtc.Ticks, hash);
+        _entries[key] = new Entry(file.Length, file.LastWriteTimeUtc.Ticks, file.ChangeStamp, file.FileId, hash);
         _changed = true;
     }
 
@@ -100,8 +109,13 @@ public sealed class HashCache
         {
             if (_entries.TryGetValue(key, out var entry))
             {
-                text.Append(entry.Hash).Append('\t').Append(entry.Length.ToString(CultureInfo.InvariantCulture)).Append('\t')
-                    .Append(entry.Ticks.ToString(CultureInfo.InvariantCulture)).Append('\t').Append(key).Append('\n');
+                text.Append(entry.Hash);
+                foreach (long number in new[] { entry.Length, entry.Ticks, entry.ChangeStamp, entry.FileId })
+                {
+                    text.Append('\t').Append(unchecked((ulong)number).ToString(CultureInfo.InvariantCulture));
+                }
+
+                text.Append('\t').Append(key).Append('\n');
                 count++;
             }
         }
@@ -111,50 +125,54 @@ public sealed class HashCache
         return [.. body, .. trailer];
     }
 
-    /// <summary>"hash TAB length TAB ticks TAB key", parsed without splitting: the cache is read on every build.</summary>
-    private static bool TryParseEntry(ReadOnlySpan<char> line, out string hash, out long length, out long ticks, out string key)
+    /// <summary>"hash TAB length TAB ticks TAB change TAB file-id TAB key", parsed without splitting: the cache is
+    /// read on every build.</summary>
+    private static bool TryParseEntry(ReadOnlySpan<char> line, out Entry entry, out string key)
     {
-        hash = key = string.Empty;
-        length = ticks = 0;
-        if (line.Length < 70 || line[64] != '\t')
+        entry = default;
+        key = string.Empty;
+        if (line.Length < 74 || line[64] != '\t')
         {
             return false;
         }
 
         ReadOnlySpan<char> rest = line.Slice(65);
-        if (!TryTakeNumber(ref rest, out length) || !TryTakeNumber(ref rest, out ticks) || rest.Length == 0)
+        if (!TryTakeNumber(ref rest, out ulong length) || !TryTakeNumber(ref rest, out ulong ticks)
+            || !TryTakeNumber(ref rest, out ulong change) || !TryTakeNumber(ref rest, out ulong fileId) || rest.Length == 0)
         {
             return false;
         }
 
-        hash = line.Slice(0, 64).ToString();
+        entry = new Entry(unchecked((long)length), unchecked((long)ticks), unchecked((long)change), unchecked((long)fileId), line.Slice(0, 64).ToString());
         key = rest.ToString();
         return true;
     }
 
     /// <summary>Reads the decimal digits before the next tab and moves past the tab.</summary>
-    private static bool TryTakeNumber(ref ReadOnlySpan<char> text, out long value)
+    private static bool TryTakeNumber(ref ReadOnlySpan<char> text, out ulong value)
     {
         value = 0;
         int tab = text.IndexOf('\t');
-        if (tab <= 0 || tab > 19)
+        if (tab <= 0 || tab > 20)
         {
             return false;
         }
 
         foreach (char c in text.Slice(0, tab))
         {
-            if (c is < '0' or > '9' || value > (long.MaxValue - (c - '0')) / 10)
+            if (c is < '0' or > '9' || value > (ulong.MaxValue - (ulong)(c - '0')) / 10)
             {
                 return false;
             }
 
-            value = (value * 10) + (c - '0');
+            value = (value * 10) + (ulong)(c - '0');
         }
 
         text = text.Slice(tab + 1);
         return true;
     }
+
+    private readonly record struct Entry(long Length, long Ticks, long ChangeStamp, long FileId, string Hash);
 
     private static string Digest(byte[] bytes, int length)
     {

@@ -9,7 +9,11 @@ public enum EntryKind
     Link,
 }
 
-public sealed record FileSystemEntry(string Name, EntryKind Kind, long Length, DateTime LastWriteTimeUtc, bool ReadOnly);
+/// <param name="ChangeStamp">When the file last changed in any way (Linux ctime, Windows ChangeTime), as an opaque
+/// number; 0 where unknown. Unlike the last-write time, no tool can put it back.</param>
+/// <param name="FileId">The file's inode number or Windows file id; 0 where unknown. A file replaced by another
+/// (a restore, a copy over it) gets a new one.</param>
+public sealed record FileSystemEntry(string Name, EntryKind Kind, long Length, DateTime LastWriteTimeUtc, bool ReadOnly, long ChangeStamp = 0, long FileId = 0);
 
 /// <summary>
 /// The few file operations the mirror performs. The real implementation is <see cref="PhysicalFileSystem"/>; the
@@ -32,7 +36,8 @@ public interface IMirrorFileSystem
     /// <summary>Creates or truncates a file for reading and writing (write-only opens fail on some SMB clients).</summary>
     Stream Create(string path);
 
-    /// <summary>Creates a file that must not exist yet; throws <see cref="IOException"/> when it does.</summary>
+    /// <summary>Creates a file that must not exist yet; throws <see cref="IOException"/> when it does. Others may read
+    /// it while it is written (and find it incomplete).</summary>
     Stream CreateNew(string path);
 
     void SetLastWriteTimeUtc(string path, DateTime time);

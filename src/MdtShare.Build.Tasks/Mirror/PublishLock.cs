@@ -13,8 +13,8 @@ namespace MdtShare.Build.Mirror;
 /// <para>
 /// Breaking a stale lock takes the lock file aside under a name of one's own first (a rename: of two publishers doing
 /// it at once exactly one succeeds) and looks at what it took: only the lock judged stale is deleted; anything else is
-/// put back exclusively. So two publishers breaking the same stale lock never both proceed. A release deletes the
-/// lock only if it names this run.
+/// renamed back. So two publishers breaking the same stale lock never both proceed. A release deletes the lock only
+/// if it names this run.
 /// </para>
 /// </summary>
 internal sealed class PublishLock
@@ -68,8 +68,18 @@ internal sealed class PublishLock
                 continue;   // released or broken meanwhile: try again
             }
 
+            // A lock is complete once its run line is: one read while its holder writes it names nobody yet.
             var holder = Parse(text);
-            string? stale = StaleReason(holder, _fs.GetEntry(_path)?.LastWriteTimeUtc);
+            DateTime? lastWrite = _fs.GetEntry(_path)?.LastWriteTimeUtc;
+            bool unfinished = !holder.ContainsKey("run") || !text.EndsWith("\n", StringComparison.Ordinal);
+            string? stale = !unfinished ? StaleReason(holder, lastWrite)
+                : lastWrite is { } written && _clock.UtcNow - written > _staleAfter ? $"an unfinished lock file, {(_clock.UtcNow - written).TotalMinutes:0} minutes old"
+                : null;
+            if (!breakAnyway && stale is null && unfinished)
+            {
+                return new Diagnostic(DiagnosticCode.TargetLocked, $"{target} is being locked by another publisher at this very moment.");
+            }
+
             if (!breakAnyway && stale is null)
             {
                 string wait = holder.ContainsKey("heartbeat")
@@ -114,13 +124,15 @@ internal sealed class PublishLock
 
     /// <summary>
     /// Renames the lock to a name of this run's, then deletes what it took if it is <paramref name="expected"/>;
-    /// anything else (a lock taken in between) is put back, exclusively.
+    /// anything else (a lock taken in between, perhaps still being written) is renamed back where it was, the very
+    /// file its holder writes to and beats.
     /// </summary>
     /// <returns>Whether the expected lock was removed.</returns>
     private bool TakeAside(string expected)
     {
-        // Named as a temp file of this run: one left by a crash is swept by the next publish.
-        string aside = Path.Combine(Path.GetDirectoryName(_path)!, $"{TreeSnapshot.TempPrefix}{_runId}.lock{TreeSnapshot.TempSuffix}");
+        // Reserved like the lock itself (never swept, copied or purged): the holder of a lock another publisher has
+        // aside must not remove it as a leftover.
+        string aside = _path + "." + _runId;
         try
         {
             _fs.Rename(_path, aside);
@@ -137,18 +149,17 @@ internal sealed class PublishLock
         }
         catch (IOException e) when (IsBusy(e))
         {
-            // A lock still being written by the publisher that just took it: back where it was.
-            _fs.Rename(aside, _path);
-            return false;
+            taken = null;
         }
 
-        if (taken != expected && taken is not null)
+        if (taken == expected)
         {
-            TryCreate(_path, Encoding.UTF8.GetBytes(taken));
+            _fs.DeleteFile(aside);
+            return true;
         }
 
-        _fs.DeleteFile(aside);
-        return taken == expected;
+        _fs.Rename(aside, _path);
+        return false;
     }
 
     private bool IsBusy(IOException e) => _retry.Classify(e) == FailureKind.Busy;

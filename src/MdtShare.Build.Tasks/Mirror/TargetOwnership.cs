@@ -13,9 +13,10 @@ public static class TargetOwnership
     public const string MarkerName = ".mdtshare-target";
     public const string LockName = PublishLock.Name;
 
+    /// <summary>The marker, the lock, and a lock taken aside by a publisher breaking it (<c>.mdtshare-publish.lock.&lt;run&gt;</c>).</summary>
     public static bool IsReserved(string relativePath) =>
         string.Equals(relativePath, MarkerName, StringComparison.OrdinalIgnoreCase)
-        || string.Equals(relativePath, LockName, StringComparison.OrdinalIgnoreCase);
+        || relativePath.StartsWith(LockName, StringComparison.OrdinalIgnoreCase) && relativePath.IndexOf('/') < 0;
 
     /// <summary>Refuses destinations a purge must never run in; null when the pair is fine.</summary>
     public static Diagnostic? CheckPaths(string source, string destination)

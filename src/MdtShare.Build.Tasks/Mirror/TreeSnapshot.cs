@@ -2,8 +2,9 @@ using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 namespace MdtShare.Build.Mirror;
 
-/// <summary>A file seen in a tree: where it is, and what it looked like when enumerated.</summary>
-public sealed record TreeFile(string RelativePath, string FullPath, long Length, DateTime LastWriteTimeUtc, bool ReadOnly);
+/// <summary>A file seen in a tree: where it is, and what it looked like when enumerated (the stamps: see
+/// <see cref="FileSystemEntry"/>).</summary>
+public sealed record TreeFile(string RelativePath, string FullPath, long Length, DateTime LastWriteTimeUtc, bool ReadOnly, long ChangeStamp = 0, long FileId = 0);
 
 /// <summary>
 /// One recursive, link-safe enumeration of a tree: links are recorded, never followed, so enumeration cannot loop
@@ -70,7 +71,7 @@ public sealed class TreeSnapshot
                     }
                     else
                     {
-                        snapshot.Files[relative] = new TreeFile(relative, Combine(root, relative), entry.Length, entry.LastWriteTimeUtc, entry.ReadOnly);
+                        snapshot.Files[relative] = new TreeFile(relative, Combine(root, relative), entry.Length, entry.LastWriteTimeUtc, entry.ReadOnly, entry.ChangeStamp, entry.FileId);
                     }
                 }
             }

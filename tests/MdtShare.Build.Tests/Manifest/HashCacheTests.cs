@@ -8,7 +8,7 @@ namespace MdtShare.Build.Tests.Manifest;
 public sealed class HashCacheTests : IDisposable
 {
     private const string Hash = "3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea";
-    private static readonly TreeFile File1 = new("a/b.txt", "/s/a/b.txt", 12, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), false);
+    private static readonly TreeFile File1 = new("a/b.txt", "/s/a/b.txt", 12, new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), false, ChangeStamp: 5, FileId: 7);
 
     private readonly TempDirectory _temp = new();
 
@@ -33,12 +33,41 @@ public sealed class HashCacheTests : IDisposable
         Assert.False(loaded.TryGet("gone.txt", File1, out _));
     }
 
+    /// <summary>The change time and file id are what a user cannot put back: a file rewritten with its size and time
+    /// restored, or a restored file, is hashed again.</summary>
     [Fact]
-    public void AnotherSizeOrTimeIsAMiss()
+    public void AnotherSizeTimeChangeTimeOrFileIdIsAMiss()
     {
         HashCache loaded = HashCache.Load(SavedCache());
         Assert.False(loaded.TryGet("a/b.txt", File1 with { Length = 13 }, out _));
         Assert.False(loaded.TryGet("a/b.txt", File1 with { LastWriteTimeUtc = File1.LastWriteTimeUtc.AddTicks(1) }, out _));
+        Assert.False(loaded.TryGet("a/b.txt", File1 with { ChangeStamp = 6 }, out _));
+        Assert.False(loaded.TryGet("a/b.txt", File1 with { FileId = 8 }, out _));
+    }
+
+    [Fact]
+    public void ACacheOfTheEarlierFormat_WithoutStamps_IsNotUsed()
+    {
+        byte[] body = Encoding.UTF8.GetBytes("mdtshare-hash-cache 1\n" + Hash + "\t12\t639000000000000000\ta/b.txt\n");
+        string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body)).ToLowerInvariant();
+        string path = _temp.WriteFile("cache.txt", [.. body, .. Encoding.UTF8.GetBytes($"end\t1\t{digest}\n")]);
+
+        HashCache loaded = HashCache.Load(path);
+
+        Assert.False(loaded.WasRebuilt);
+        Assert.False(loaded.TryGet("a/b.txt", File1 with { LastWriteTimeUtc = new DateTime(639000000000000000, DateTimeKind.Utc), ChangeStamp = 0, FileId = 0 }, out _));
+    }
+
+    [Fact]
+    public void StampsWithTheirHighBitSetRoundTrip()
+    {
+        HashCache cache = HashCache.Empty();
+        TreeFile file = File1 with { ChangeStamp = long.MinValue + 3, FileId = -1 };
+        cache.Set("a/b.txt", file, Hash);
+
+        HashCache loaded = HashCache.Load(_temp.WriteFile("cache.txt", cache.ToBytes(["a/b.txt"])));
+
+        Assert.True(loaded.TryGet("a/b.txt", file, out _));
     }
 
     [Theory]
@@ -73,16 +102,17 @@ public sealed class HashCacheTests : IDisposable
     /// <summary>Lines a writer bug could produce, sealed with a valid count and digest: the parser itself must refuse them
     /// (the first line is the well-formed control).</summary>
     [Theory]
-    [InlineData("\t12\t639000000000000000\ta/b.txt", false)]
-    [InlineData("\t1x\t639000000000000000\ta/b.txt", true)]
-    [InlineData("\t12\t99999999999999999999\ta/b.txt", true)]
-    [InlineData("\t12\t9223372036854775808\ta/b.txt", true)]
-    [InlineData("\t12\t639000000000000000\t", true)]
-    [InlineData("\t\t639000000000000000\ta/b.txt", true)]
-    [InlineData(" 12\t639000000000000000\ta/b.txt", true)]
+    [InlineData("\t12\t639000000000000000\t5\t7\ta/b.txt", false)]
+    [InlineData("\t1x\t639000000000000000\t5\t7\ta/b.txt", true)]
+    [InlineData("\t12\t639000000000000000\t99999999999999999999\t7\ta/b.txt", true)]
+    [InlineData("\t12\t639000000000000000\t5\t18446744073709551616\ta/b.txt", true)]
+    [InlineData("\t12\t639000000000000000\t5\t7\t", true)]
+    [InlineData("\t12\t639000000000000000\ta/b.txt", true)]
+    [InlineData("\t\t639000000000000000\t5\t7\ta/b.txt", true)]
+    [InlineData(" 12\t639000000000000000\t5\t7\ta/b.txt", true)]
     public void MalformedLineUnderAValidDigestIsRebuiltNotTrusted(string afterHash, bool rebuilt)
     {
-        byte[] body = Encoding.UTF8.GetBytes("mdtshare-hash-cache 1\n" + Hash + afterHash + "\n");
+        byte[] body = Encoding.UTF8.GetBytes("mdtshare-hash-cache 2\n" + Hash + afterHash + "\n");
         string digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(body)).ToLowerInvariant();
         string path = _temp.WriteFile("cache.txt", [.. body, .. Encoding.UTF8.GetBytes($"end\t1\t{digest}\n")]);
 

@@ -437,7 +437,7 @@ public sealed class MirrorEngineTests : IDisposable
     public void LockHeldByAnotherMachineIsReported_AndCanBeBroken()
     {
         Publish();
-        Trees.Write(Target, (TargetOwnership.LockName, "machine=OTHER-AGENT\npid=4242\nuser=svc_build\nstarted=2026-11-26T11:00:00Z\n"));
+        Trees.Write(Target, (TargetOwnership.LockName, "machine=OTHER-AGENT\npid=4242\nrun=4f0c2a9e\nuser=svc_build\nstarted=2026-11-26T11:00:00Z\n"));
         _fs.Changes.Clear();
 
         MirrorResult locked = Publish();
@@ -457,10 +457,10 @@ public sealed class MirrorEngineTests : IDisposable
     public void LockOfADeadProcessOnThisMachineIsBrokenAutomatically_OneOfALiveOneIsNot()
     {
         Publish();
-        Trees.Write(Target, (TargetOwnership.LockName, $"machine={Environment.MachineName}\npid=1\n"));
+        Trees.Write(Target, (TargetOwnership.LockName, $"machine={Environment.MachineName}\npid=1\nrun=00000001\n"));
         Assert.Equal("MDTS2007", Publish().Abort?.Code.Id);
 
-        Trees.Write(Target, (TargetOwnership.LockName, $"machine={Environment.MachineName}\npid=2147480000\n"));
+        Trees.Write(Target, (TargetOwnership.LockName, $"machine={Environment.MachineName}\npid=2147480000\nrun=00000002\n"));
         MirrorResult result = Publish();
 
         Assert.True(result.Succeeded);

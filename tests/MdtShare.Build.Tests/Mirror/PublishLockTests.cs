@@ -65,11 +65,11 @@ public sealed class PublishLockTests : IDisposable
                 oneReturned.Set();
             });
 
-            Assert.Equal(1, results.Count(r => r.Succeeded));
+            Assert.True(results.Count(r => r.Succeeded) == 1, $"round {round}: " + string.Join(" | ", results.Select(r => r.Abort?.ToString() ?? (r.Succeeded ? "succeeded" : $"failed {r.Failed}"))) + string.Join(" | ", listeners.SelectMany(l => l.Diagnostics)));
             var refused = results.Single(r => !r.Succeeded).Abort;
             Assert.True(refused?.Code.Id == "MDTS2007", $"round {round}: {refused}");
             Assert.Equal(1, listeners.Sum(l => l.Codes.Count(c => c == "MDTS2008")));
-            Assert.False(File.Exists(LockFile), $"round {round}: the winner released its lock");
+            Assert.False(File.Exists(LockFile), $"round {round}: the winner released its lock; left: {(File.Exists(LockFile) ? File.ReadAllText(LockFile) : "")} {string.Join(",", listeners.SelectMany(l => l.Diagnostics))}");
             Assert.Equal([TargetOwnership.MarkerName, "Control", "Scripts"], Directory.EnumerateFileSystemEntries(Target).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         }
     }
@@ -96,7 +96,7 @@ public sealed class PublishLockTests : IDisposable
     [Fact]
     public void ALockFromAnotherMachineWithoutAHeartbeat_AnOlderPublishers_IsNeverBrokenByTime()
     {
-        File.WriteAllText(LockFile, "machine=OTHER-AGENT\npid=4242\nuser=svc_build\nstarted=2026-11-26T11:00:00Z\n");
+        File.WriteAllText(LockFile, "machine=OTHER-AGENT\npid=4242\nrun=0a1b2c3d\nuser=svc_build\nstarted=2026-11-26T11:00:00Z\n");
         File.SetLastWriteTimeUtc(LockFile, _clock.UtcNow - TimeSpan.FromDays(3));
 
         Assert.Equal("MDTS2007", Publish(new RecordingListener()).Abort?.Code.Id);
