@@ -85,6 +85,35 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
         Assert.True(File.Exists(_project.PathOf("bin/verify/verify-cluster.json")));
     }
 
+    /// <summary>An admin's copy tool or a restore puts a share file's size and last-write time back: the build hashes it
+    /// again all the same (its change time moved), the publish copies it in either compare mode, and Verify holds
+    /// the target to the new bytes only.</summary>
+    [Theory]
+    [InlineData("Timestamp")]
+    [InlineData("Content")]
+    public void AFileEditedWithItsSizeAndTimePutBack_IsRehashed_Published_AndVerified(string compare)
+    {
+        WriteShareAndProject();
+        Assert.Equal(0, _project.Build("deploymentshare.proj", "-t:Publish", $"-p:MirrorCompare={compare}").ExitCode);
+        string script = _project.PathOf("share/Scripts/LiteTouch.wsf");
+        DateTime time = File.GetLastWriteTimeUtc(script);
+        File.WriteAllText(script, "<JOB/>");
+        File.SetLastWriteTimeUtc(script, time);
+
+        ProcessResult stale = _project.Build("deploymentshare.proj", "-t:Verify");
+
+        Assert.Equal(["MDTS3008"], stale.ErrorCodes);
+        Assert.Contains("(hashed 1 files, 6 B; 3 from the cache)", stale.Output);
+
+        ProcessResult published = _project.Build("deploymentshare.proj", "-t:Publish", $"-p:MirrorCompare={compare}");
+
+        Assert.True(published.ExitCode == 0, published.ToString());
+        Assert.Equal("<JOB/>", _project.Read("cluster/Scripts/LiteTouch.wsf"));
+        ProcessResult verified = _project.Build("deploymentshare.proj", "-t:Verify");
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Equal(0, Sha256sum(_project.PathOf("cluster"), _project.PathOf("bin/DeploymentShare.sha256")));
+    }
+
     internal static int Sha256sum(string directory, string manifest)
     {
         using Process process = Process.Start(new ProcessStartInfo("sha256sum", ["-c", "--strict", "--quiet", manifest]) { WorkingDirectory = directory })!;

@@ -61,6 +61,7 @@ public sealed partial class MirrorEngine
             CopyPhase(publishing, run => plans[run].MetadataCopies, cancellation);
             EachRun(publishing, run => run.Finish(plans[run]));
             EachRun(publishing, run => run.WaitForHeldFiles());
+            EachRun(publishing, run => run.RecordPublished());
         }
         finally
         {
@@ -356,6 +357,7 @@ public sealed partial class MirrorEngine
             }
 
             SweepLeftovers(destination);
+            ReadPublished();
             MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged);
             _result.Skipped = plan.Unchanged;
             GuardDeletes(plan);
@@ -542,42 +544,6 @@ public sealed partial class MirrorEngine
             {
                 Listener.Info($"{_name}: removed {destination.LeftoverTempFiles.Count} temp file(s) left by an interrupted publish.");
             }
-        }
-
-        private bool IsUnchanged(TreeFile source, TreeFile destination)
-        {
-            if (source.Length != destination.Length)
-            {
-                return false;
-            }
-
-            if (_options.Compare == CompareMode.Timestamp)
-            {
-                return (source.LastWriteTimeUtc - destination.LastWriteTimeUtc).Duration() <= _options.TimestampTolerance;
-            }
-
-            try
-            {
-                string? expected = null;
-                if (_options.ExpectedHashes?.TryGetValue(source.RelativePath, out expected) != true)
-                {
-                    expected = Retry(() => Hash(source.FullPath), "hashing " + source.RelativePath);
-                }
-
-                return expected == Retry(() => Hash(destination.FullPath), "hashing " + destination.RelativePath);
-            }
-            catch (Exception e) when (e is UnauthorizedAccessException or IOException and not RetryWindowExhaustedException)
-            {
-                // A file that cannot be compared is copied: the copy replaces an unreadable target file, and an
-                // unreadable source file fails there with its coded error.
-                return false;
-            }
-        }
-
-        private string Hash(string path)
-        {
-            using Stream stream = _fs.OpenRead(path);
-            return FileHasher.Hash(stream, Token);
         }
 
         private void GuardDeletes(MirrorPlan plan)

@@ -801,25 +801,6 @@ public sealed class MirrorEngineTests : IDisposable
     }
 
     [Fact]
-    public void ContentModeTakesSourceHashesFromTheManifest_ReadingOnlyTheTarget()
-    {
-        Publish();
-        var hashes = ManifestHashes();
-        _fs.Fault = (op, path) =>
-        {
-            if (op == "OpenRead" && path.StartsWith(Source, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException("the source must not be read: " + path);
-            }
-        };
-
-        MirrorResult result = Publish(o => new MirrorOptions(o.SourceRoot, o.DestinationRoot) { Compare = CompareMode.Content, ExpectedHashes = hashes });
-
-        Assert.True(result.Succeeded, string.Join("\n", _listener.Diagnostics));
-        Assert.Equal(10, result.Skipped);
-    }
-
-    [Fact]
     public async Task AReaderNeverSeesATornFileWhileTheMirrorReplacesIt()
     {
         string big = new('o', 4_000_000);
