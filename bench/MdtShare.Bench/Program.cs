@@ -83,10 +83,20 @@ switch (args.FirstOrDefault())
 
 internal sealed class ConsoleListener : IMirrorListener
 {
+    /// <summary>MDTSHARE_BENCH_DETAIL_PAUSE_MS=N prints a line per file on standard output and pauses that worker for
+    /// N ms: the crash test watches the lines and kills the publish in the middle of its copies, which on a fast
+    /// disk would otherwise be over before the kill lands. The benchmark leaves it unset.</summary>
+    private static readonly int? DetailPause = int.TryParse(Environment.GetEnvironmentVariable("MDTSHARE_BENCH_DETAIL_PAUSE_MS"), out int ms) ? ms : null;
+
     public void Report(Diagnostic diagnostic) => Console.Error.WriteLine(diagnostic);
 
     public void Detail(string message)
     {
+        if (DetailPause is { } pause)
+        {
+            Console.WriteLine(message);
+            Thread.Sleep(pause);
+        }
     }
 
     public void Info(string message) => Console.Error.WriteLine(message);

@@ -31,9 +31,13 @@ public sealed class SampleTests(PackageFixture package)
             project.Read("bin/overlay/Control/Bootstrap.ini"));
     }
 
+    /// <summary>With wimlib the sample's boot image is made and patched too; in CI wimlib is installed, so the boot
+    /// image is always checked there (elsewhere a machine without it checks the rest).</summary>
     [Fact]
     public void ReadmeSampleCommandWorksWithoutAManualPackStep()
     {
+        bool checkBootImage = WimlibIsInstalled;
+        Assert.True(checkBootImage || Environment.GetEnvironmentVariable("CI") != "true", "wimlib-imagex is missing in CI");
         string published = Path.Combine(package.RepositoryRoot, "samples", "cluster-share");
         if (Directory.Exists(published))
         {
@@ -45,7 +49,7 @@ public sealed class SampleTests(PackageFixture package)
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains(@"DeployRoot=\\MDTCLUSTER\Distribution$", File.ReadAllText(Path.Combine(published, "Control", "Bootstrap.ini")));
-        if (WimlibIsInstalled)
+        if (checkBootImage)
         {
             Assert.Contains(@"Boot/LiteTouchPE_x64.wim (image 1): DeployRoot \\MDT01\DeploymentShare$ -> \\MDTCLUSTER\Distribution$", result.Output);
             Assert.Contains(@"DeployRoot=\\MDTCLUSTER\Distribution$", ExtractBootstrapIni(Path.Combine(published, "Boot", "LiteTouchPE_x64.wim")));

@@ -135,15 +135,6 @@ public sealed class SmbSemanticsTests(SambaFixture samba) : IDisposable
         Assert.Equal("[Settings]\r\nPriority=Default", File.ReadAllText(Path.Combine(onServer, "Control", "Bootstrap.ini")));
     }
 
-    [SkippableFact]
-    public void TheFreeSpaceTheMountReportsIsWhatThePublishChecks()
-    {
-        var (mounted, _) = samba.NewTarget("space");
-
-        // smbnetfs reports a fixed free space (free_space_size, 100 GiB in the fixture); without it, 0.
-        Assert.Equal(100L << 30, PhysicalFileSystem.Instance.AvailableFreeSpace(mounted));
-    }
-
     private void Write(string relativePath, string content, DateTime written)
     {
         string path = Path.Combine(_source, relativePath);

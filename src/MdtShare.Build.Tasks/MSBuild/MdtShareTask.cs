@@ -8,15 +8,26 @@ namespace MdtShare.Build.Tasks;
 
 /// <summary>
 /// What every MdtShare task shares: engine findings become coded MSBuild errors and warnings with a help link,
-/// expected failures never surface as stack traces, and Execute returns false exactly when an error was logged.
+/// expected failures never surface as stack traces, and Execute returns false exactly when an error was logged or the
+/// build was cancelled (Ctrl+C, a pipeline's cancel): a cancelled task stops promptly and never reports success.
 /// </summary>
-public abstract class MdtShareTask : MSBuildTask
+public abstract class MdtShareTask : MSBuildTask, ICancelableTask
 {
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary>Set when MSBuild cancels the build; long steps watch it.</summary>
+    protected CancellationToken Cancellation => _cancel.Token;
+
+    public void Cancel() => _cancel.Cancel();
+
     public sealed override bool Execute()
     {
         try
         {
             ExecuteCore();
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
         }
         catch (MdtShareException e)
         {
@@ -33,7 +44,7 @@ public abstract class MdtShareTask : MSBuildTask
             Message(MessageImportance.Low, e.ToString());
         }
 
-        return !Log.HasLoggedErrors;
+        return !Log.HasLoggedErrors && !_cancel.IsCancellationRequested;
     }
 
     /// <summary>

@@ -15,10 +15,8 @@ namespace MdtShare.Build.Tasks;
 /// and the task fails at the end.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncrementalTask
+public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
 
@@ -98,8 +96,6 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
     [Output]
     public long BytesCopied { get; private set; }
 
-    public void Cancel() => _cancel.Cancel();
-
     protected override void ExecuteCore()
     {
         if (Targets.Length == 0)
@@ -177,13 +173,13 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
             publishes.Add((target, options, manifest, manifestFile));
         }
 
-        if (publishes.Count == 0 || _cancel.IsCancellationRequested)
+        if (publishes.Count == 0 || Cancellation.IsCancellationRequested)
         {
             return;
         }
 
         // All targets at once: each changed file of the share is read once and written to every target.
-        IReadOnlyList<MirrorResult> results = engine.Publish(publishes.Select(p => p.Options).ToList(), _cancel.Token);
+        IReadOnlyList<MirrorResult> results = engine.Publish(publishes.Select(p => p.Options).ToList(), Cancellation);
         for (int i = 0; i < publishes.Count; i++)
         {
             var (target, options, manifest, manifestFile) = publishes[i];
@@ -194,7 +190,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
                 ReportOutOfDate($"Publishing to {result.Destination} would change {result.PlannedChanges:N0} entries ({result.Copied:N0} files to copy, {result.Updated:N0} to update, {result.Deleted:N0} to delete)");
             }
 
-            VerifyEntry? verify = manifest is not null && fullVerify is { } full && result.Succeeded && !options.WhatIf && !_cancel.IsCancellationRequested
+            VerifyEntry? verify = manifest is not null && fullVerify is { } full && result.Succeeded && !options.WhatIf && !Cancellation.IsCancellationRequested
                 ? VerifyPublished(target.ItemSpec, manifest, ResolvePath(manifestFile), options, result, full)
                 : null;
             report.Targets.Add(new TargetEntry(result, verify));
@@ -208,7 +204,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, ICancelableTask, IIncr
         try
         {
             result = ShareVerifier.Verify(manifest, options.DestinationRoot, new ExcludeFilter(options.Exclude), Environment.ProcessorCount,
-                _cancel.Token, full ? null : published.SourceFiles, options.TimestampTolerance,
+                Cancellation, full ? null : published.SourceFiles, options.TimestampTolerance,
                 progress => LogProgress(progress, progress.Target), options.ProgressInterval);
         }
         catch (OperationCanceledException)

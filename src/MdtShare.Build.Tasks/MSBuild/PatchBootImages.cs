@@ -10,10 +10,8 @@ namespace MdtShare.Build.Tasks;
 /// overlay with the build's Bootstrap.ini inside, since PXE and ISO clients read that copy, not Control/Bootstrap.ini.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelableTask
+public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
 
@@ -50,8 +48,6 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelabl
     private readonly List<ITaskItem> _results = [];
     private readonly List<ITaskItem> _manualSteps = [];
 
-    public void Cancel() => _cancel.Cancel();
-
     protected override void ExecuteCore()
     {
         string share = ResolvePath(DeploymentShare);
@@ -61,7 +57,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelabl
         {
             PatchAll(share, overlay, images);
         }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
             // The running tool was killed; an unfinished copy never reaches its final name.
         }
@@ -80,7 +76,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelabl
         }
 
         string bootstrapIni = new[] { Path.Combine(overlay, "Control", "Bootstrap.ini"), Path.Combine(share, "Control", "Bootstrap.ini") }.First(File.Exists);
-        IBootImageTool? tool = BootImage.WimlibImagex.Find(WimlibImagex.Length > 0 ? ResolvePath(WimlibImagex) : null, Environment.GetEnvironmentVariable("PATH"), _cancel.Token);
+        IBootImageTool? tool = BootImage.WimlibImagex.Find(WimlibImagex.Length > 0 ? ResolvePath(WimlibImagex) : null, Environment.GetEnvironmentVariable("PATH"), Cancellation);
         if (tool is null)
         {
             string what = $"{images.Count} boot image(s) ({string.Join(", ", images.Select(i => i.Relative))}) cannot be patched: wimlib-imagex was not found " +
@@ -170,7 +166,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask, ICancelabl
             }
 
             string output = Path.Combine(overlay, "Boot", Path.GetFileName(iso));
-            var rebuilder = new IsoRebuilder(xorriso, stamps, _cancel.Token);
+            var rebuilder = new IsoRebuilder(xorriso, stamps, Cancellation);
             if (FailIfNotIncremental)
             {
                 if (!rebuilder.IsCurrent(iso, wim.ItemSpec, output))

@@ -12,10 +12,8 @@ namespace MdtShare.Build.Tasks;
 /// Each kind of drift has its own error code; the first paths are listed, the report holds them all.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
+public sealed class VerifyShareHashes : MdtShareTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     /// <summary>PublishTarget items; metadata ShareManifest names the manifest (default: <see cref="ShareManifest"/>).</summary>
     public ITaskItem[] Targets { get; set; } = [];
 
@@ -38,8 +36,6 @@ public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
     [Output]
     public int FilesFailed { get; private set; }
 
-    public void Cancel() => _cancel.Cancel();
-
     protected override void ExecuteCore()
     {
         if (Targets.Length == 0)
@@ -51,7 +47,7 @@ public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
         var exclude = new ExcludeFilter(ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)));
         foreach (ITaskItem target in Targets)
         {
-            if (_cancel.IsCancellationRequested)
+            if (Cancellation.IsCancellationRequested)
             {
                 return;
             }
@@ -69,7 +65,7 @@ public sealed class VerifyShareHashes : MdtShareTask, ICancelableTask
             VerifyResult result;
             try
             {
-                result = ShareVerifier.Verify(manifest, root, exclude, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, _cancel.Token,
+                result = ShareVerifier.Verify(manifest, root, exclude, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, Cancellation,
                     progress: progress => LogProgress(progress, progress.Target), progressInterval: TimeSpan.FromSeconds(ProgressSeconds));
             }
             catch (OperationCanceledException)

@@ -10,10 +10,8 @@ namespace MdtShare.Build.Tasks;
 /// Windows share. Unchanged files' hashes come from a cache, so a rebuild with nothing changed hashes nothing.
 /// </summary>
 [MSBuildMultiThreadableTask]
-public sealed class WriteShareManifest : MdtShareTask, ICancelableTask, IIncrementalTask
+public sealed class WriteShareManifest : MdtShareTask, IIncrementalTask
 {
-    private readonly CancellationTokenSource _cancel = new();
-
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
 
@@ -30,8 +28,6 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask, IIncreme
 
     /// <summary>Files hashed at once; 0 = one per processor.</summary>
     public int Parallelism { get; set; }
-
-    public void Cancel() => _cancel.Cancel();
 
     protected override void ExecuteCore()
     {
@@ -61,7 +57,7 @@ public sealed class WriteShareManifest : MdtShareTask, ICancelableTask, IIncreme
         try
         {
             (written, cacheRebuilt, cacheSaved) = ManifestWriter.Write(manifests, cacheFile, cache, Parallelism > 0 ? Parallelism : Environment.ProcessorCount,
-                _cancel.Token, onlyCheck: FailIfNotIncremental);
+                Cancellation, onlyCheck: FailIfNotIncremental);
         }
         catch (OperationCanceledException)
         {

@@ -42,7 +42,8 @@ public interface IMirrorFileSystem
 
     void SetLastWriteTimeUtc(string path, DateTime time);
 
-    void ClearReadOnly(string path);
+    /// <summary>Sets or clears the read-only attribute (on POSIX: the write permission bits, as .NET maps them).</summary>
+    void SetReadOnly(string path, bool readOnly);
 
     /// <summary>Renames <paramref name="source"/> over <paramref name="destination"/>, replacing it atomically.</summary>
     void Replace(string source, string destination);

@@ -34,7 +34,8 @@ public sealed partial class MirrorEngine
 
                 using Stream stream = _fs.OpenRead(PublishedPath);
                 using var reader = new StreamReader(stream, Encoding.UTF8);
-                var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
+                // Letter case ignored: a file the share renamed to another case is the same file on the target.
+                var hashes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
                 for (string? line; (line = reader.ReadLine()) is not null;)
                 {
                     if (line.Length > 66 && line[64] == ' ' && line[65] == ' ')

@@ -535,7 +535,7 @@ public sealed partial class MirrorEngine
                 Listener.Detail($"{(_options.WhatIf ? "Would remove" : "Removing")} temp file of an interrupted publish: {temp}");
                 if (!_options.WhatIf)
                 {
-                    Retry(() => { _fs.DeleteFile(temp); return true; }, "removing " + temp);
+                    Retry(() => { DeleteTemp(temp); return true; }, "removing " + temp);
                 }
             }
 
@@ -600,6 +600,11 @@ public sealed partial class MirrorEngine
                 Listener.Info($"Would {(copy.Reason == CopyReason.New ? "copy" : "update")} {copy.RelativePath} ({copy.Source.Length:N0} bytes)");
             }
 
+            foreach (AttributeFix fix in plan.AttributeFixes)
+            {
+                Listener.Info($"Would {(fix.ReadOnly ? "set" : "clear")} read-only on {fix.RelativePath}");
+            }
+
             foreach (DeleteItem delete in plan.Deletes)
             {
                 Listener.Info($"Would delete {delete.RelativePath}");
@@ -614,7 +619,7 @@ public sealed partial class MirrorEngine
             {
                 foreach (CaseRename rename in plan.CaseRenames)
                 {
-                    Guarded(rename.RelativePath, () => Retry(() => { _fs.Rename(rename.From, rename.To); return true; }, "renaming " + rename.RelativePath),
+                    Guarded(rename.RelativePath, () => Retry(() => Rename(rename), "renaming " + rename.RelativePath),
                         completed: () => Listener.Detail($"Renamed {rename.RelativePath}{(rename.IsDirectory ? "/" : string.Empty)} to the share's letter case"));
                 }
 
@@ -629,6 +634,20 @@ public sealed partial class MirrorEngine
                     Guarded(folder + "/", () => Retry(() => { _fs.CreateDirectory(TreeSnapshot.Combine(_options.DestinationRoot, folder)); return true; }, "creating " + folder));
                 }
             });
+
+        private bool Rename(CaseRename rename)
+        {
+            try
+            {
+                _fs.Rename(rename.From, rename.To);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && IsGone(rename.From) && _fs.GetEntry(rename.To) is not null)
+            {
+                // Already renamed: an earlier attempt whose answer a failover lost did it.
+            }
+
+            return true;
+        }
 
         /// <summary>This destination's own copies of a phase (what no other destination shared), then the phase's
         /// time check over everything it copied.</summary>
@@ -646,6 +665,12 @@ public sealed partial class MirrorEngine
 
             Step(() =>
             {
+                foreach (AttributeFix fix in plan.AttributeFixes)
+                {
+                    Guarded(fix.RelativePath, () => Retry(() => { _fs.SetReadOnly(fix.DestinationPath, fix.ReadOnly); return true; }, "setting the attributes of " + fix.RelativePath),
+                        completed: () => Listener.Detail($"{(fix.ReadOnly ? "Set" : "Cleared")} read-only on {fix.RelativePath}"));
+                }
+
                 foreach (DeleteItem delete in plan.Deletes)
                 {
                     DeleteOne(delete);
@@ -757,9 +782,16 @@ public sealed partial class MirrorEngine
         {
             // After close: SMB drops times set on an open handle.
             _fs.SetLastWriteTimeUtc(temp, item.Source.LastWriteTimeUtc);
+            if (item.Source.ReadOnly)
+            {
+                // As robocopy does (/COPY:DAT): the published file is read-only where the share's is.
+                _fs.SetReadOnly(temp, true);
+            }
+
             if (item.ReplacesReadOnly)
             {
-                _fs.ClearReadOnly(item.DestinationPath);
+                // Windows refuses to rename over a read-only file.
+                _fs.SetReadOnly(item.DestinationPath, false);
             }
 
             _fs.Replace(temp, item.DestinationPath);
@@ -809,37 +841,49 @@ public sealed partial class MirrorEngine
                 Listener.Detail($"Deleted {shown}");
             }
 
-            // A folder still holding a file that waits to be deleted goes after it.
-            if (delete.Kind == DeleteKind.Directory && HoldsBelow(delete.RelativePath))
+            bool Delete()
             {
-                HoldBehind(shown, () => Retry(() => { _fs.DeleteDirectory(delete.FullPath); return true; }, "deleting " + shown), Deleted);
-                return;
-            }
-
-            Guarded(shown, () => Retry(() =>
-            {
-                switch (delete.Kind)
+                try
                 {
-                    case DeleteKind.Directory:
-                        _fs.DeleteDirectory(delete.FullPath);
-                        break;
-                    case DeleteKind.Link:
-                        // A link is removed as a link: what it points to is never touched.
-                        _fs.DeleteFile(delete.FullPath);
-                        break;
-                    default:
-                        if (delete.ReadOnly)
-                        {
-                            _fs.ClearReadOnly(delete.FullPath);
-                        }
+                    switch (delete.Kind)
+                    {
+                        case DeleteKind.Directory:
+                            _fs.DeleteDirectory(delete.FullPath);
+                            break;
+                        case DeleteKind.Link:
+                            // A link is removed as a link: what it points to is never touched.
+                            _fs.DeleteFile(delete.FullPath);
+                            break;
+                        default:
+                            if (delete.ReadOnly)
+                            {
+                                _fs.SetReadOnly(delete.FullPath, false);
+                            }
 
-                        _fs.DeleteFile(delete.FullPath);
-                        break;
+                            _fs.DeleteFile(delete.FullPath);
+                            break;
+                    }
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && IsGone(delete.FullPath))
+                {
+                    // Already gone: an earlier attempt whose answer a failover lost did it.
                 }
 
                 return true;
-            }, "deleting " + shown), completed: Deleted);
+            }
+
+            // A folder still holding a file that waits to be deleted goes after it.
+            if (delete.Kind == DeleteKind.Directory && HoldsBelow(delete.RelativePath))
+            {
+                HoldBehind(shown, () => Retry(Delete, "deleting " + shown), Deleted);
+                return;
+            }
+
+            Guarded(shown, () => Retry(Delete, "deleting " + shown), completed: Deleted);
         }
+
+        /// <summary>The entry is not there while the target is: not an outage.</summary>
+        private bool IsGone(string path) => _fs.DirectoryExists(_options.DestinationRoot) && _fs.GetEntry(path) is null;
 
         /// <summary>
         /// Does one file's work and turns its failure into its coded error; an exhausted retry window stops the whole
@@ -919,11 +963,26 @@ public sealed partial class MirrorEngine
         {
             try
             {
-                _fs.DeleteFile(path);
+                DeleteTemp(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Left for the next publish's sweep.
+            }
+        }
+
+        /// <summary>A temp file may carry the read-only attribute it was to be published with, which Windows will not
+        /// delete.</summary>
+        private void DeleteTemp(string path)
+        {
+            try
+            {
+                _fs.DeleteFile(path);
+            }
+            catch (UnauthorizedAccessException)
+            {
+                _fs.SetReadOnly(path, false);
+                _fs.DeleteFile(path);
             }
         }
 

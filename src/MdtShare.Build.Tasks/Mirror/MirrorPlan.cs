@@ -19,6 +19,9 @@ public enum DeleteKind
 
 public sealed record DeleteItem(string RelativePath, string FullPath, DeleteKind Kind, bool ReadOnly = false);
 
+/// <summary>An unchanged file whose read-only attribute differs from the share's.</summary>
+public sealed record AttributeFix(string RelativePath, string DestinationPath, bool ReadOnly);
+
 /// <summary>A target entry spelled differently from the source's in letter case only, renamed to the source's spelling.</summary>
 public sealed record CaseRename(string From, string To, string RelativePath, bool IsDirectory);
 
@@ -42,6 +45,8 @@ public sealed class MirrorPlan
     public List<CopyItem> MetadataCopies { get; } = [];
 
     public List<DeleteItem> Deletes { get; } = [];
+
+    public List<AttributeFix> AttributeFixes { get; } = [];
 
     public int Unchanged { get; private set; }
 
@@ -98,6 +103,11 @@ public sealed class MirrorPlan
                 if (isUnchanged(sourceFile, existing))
                 {
                     plan.Unchanged++;
+                    if (sourceFile.ReadOnly != existing.ReadOnly)
+                    {
+                        plan.AttributeFixes.Add(new AttributeFix(relative, destinationPath, sourceFile.ReadOnly));
+                    }
+
                     continue;
                 }
 

@@ -58,7 +58,8 @@ public sealed class MirrorResult
 
     internal void SetPlanned(MirrorPlan plan)
     {
-        PlannedChanges = plan.CaseRenames.Count + plan.SwapDeletes.Count + plan.DirectoriesToCreate.Count + plan.BulkCopies.Count + plan.MetadataCopies.Count + plan.Deletes.Count;
+        PlannedChanges = plan.CaseRenames.Count + plan.SwapDeletes.Count + plan.DirectoriesToCreate.Count + plan.BulkCopies.Count + plan.MetadataCopies.Count
+            + plan.AttributeFixes.Count + plan.Deletes.Count;
         _copied = plan.Copies.Count(c => c.Reason == CopyReason.New);
         _updated = plan.Copies.Count(c => c.Reason == CopyReason.Changed);
         _deleted = plan.FileDeleteCount;

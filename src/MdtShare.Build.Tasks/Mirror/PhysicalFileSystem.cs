@@ -111,12 +111,12 @@ public sealed class PhysicalFileSystem : IMirrorFileSystem
 
     public void SetLastWriteTimeUtc(string path, DateTime time) => File.SetLastWriteTimeUtc(path, time);
 
-    public void ClearReadOnly(string path)
+    public void SetReadOnly(string path, bool readOnly)
     {
         FileAttributes attributes = File.GetAttributes(path);
-        if ((attributes & FileAttributes.ReadOnly) != 0)
+        if (((attributes & FileAttributes.ReadOnly) != 0) != readOnly)
         {
-            File.SetAttributes(path, attributes & ~FileAttributes.ReadOnly);
+            File.SetAttributes(path, readOnly ? attributes | FileAttributes.ReadOnly : attributes & ~FileAttributes.ReadOnly);
         }
     }
 

@@ -70,11 +70,14 @@ internal sealed class PublishLock
 
             // A lock is complete once its run line is: one read while its holder writes it names nobody yet.
             var holder = Parse(text);
+            if (holder.TryGetValue("run", out string? run) && run == _runId && text == Encoding.UTF8.GetString(content))
+            {
+                break;   // created by an attempt of ours whose answer a failover lost
+            }
+
             DateTime? lastWrite = _fs.GetEntry(_path)?.LastWriteTimeUtc;
             bool unfinished = !holder.ContainsKey("run") || !text.EndsWith("\n", StringComparison.Ordinal);
-            string? stale = !unfinished ? StaleReason(holder, lastWrite)
-                : lastWrite is { } written && _clock.UtcNow - written > _staleAfter ? $"an unfinished lock file, {(_clock.UtcNow - written).TotalMinutes:0} minutes old"
-                : null;
+            string? stale = !unfinished ? StaleReason(holder, lastWrite) : Abandoned(text);
             if (!breakAnyway && stale is null && unfinished)
             {
                 return new Diagnostic(DiagnosticCode.TargetLocked, $"{target} is being locked by another publisher at this very moment.");
@@ -101,6 +104,29 @@ internal sealed class PublishLock
         _heartbeat = new Timer(_ => Beat(), null, beat, beat);
         return null;
     }
+
+    /// <summary>
+    /// An unfinished lock is one being written this very moment, or one whose writer failed (an outage, a crash)
+    /// between creating and writing it. A writer takes a round trip at most: one still unfinished and unchanged after
+    /// half a second of real time, whatever the machines' clocks say, is abandoned.
+    /// </summary>
+    private string? Abandoned(string unfinished)
+    {
+        Thread.Sleep(UnfinishedLockPatience);
+        string? again;
+        try
+        {
+            again = ReadOrNull(_path);
+        }
+        catch (IOException e) when (IsBusy(e))
+        {
+            return null;
+        }
+
+        return again == unfinished ? "an unfinished lock file nobody is writing" : null;
+    }
+
+    private static readonly TimeSpan UnfinishedLockPatience = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Removes the lock if it is still this run's; the caller reports a failure. Only a publisher that judged
     /// this lock stale could have replaced it, which it cannot while the heartbeat beats: reading, then deleting, is
@@ -198,15 +224,38 @@ internal sealed class PublishLock
     /// <returns>False when the file already exists.</returns>
     private bool TryCreate(string path, byte[] content)
     {
+        Stream stream;
         try
         {
-            using Stream stream = _fs.CreateNew(path);
-            stream.Write(content, 0, content.Length);
-            return true;
+            stream = _fs.CreateNew(path);
         }
         catch (IOException e) when (FailureClassifier.IsAlreadyExists(e))
         {
             return false;
+        }
+
+        try
+        {
+            using (stream)
+            {
+                stream.Write(content, 0, content.Length);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A lock left unfinished would keep every publisher out until it is stale.
+            try
+            {
+                _fs.DeleteFile(path);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Unfinished, it is broken once it is older than the stale time.
+            }
+
+            throw;
         }
     }
 

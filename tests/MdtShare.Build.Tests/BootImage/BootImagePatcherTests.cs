@@ -166,12 +166,14 @@ public sealed class BootImagePatcherTests : IDisposable
     }
 
     /// <summary>A cancelled build (Ctrl+C, a pipeline's cancel) kills a WIM tool that hangs or runs long: the task
-    /// returns at once and no copy reaches the overlay.</summary>
+    /// returns at once, reports no success, and no copy reaches the overlay. The cancel lands while the tool runs (it
+    /// says so before it sleeps).</summary>
     [SkippableFact]
     public async Task CancellingTheTaskKillsTheRunningToolAtOnce()
     {
         Skip.If(OperatingSystem.IsWindows(), "a shell script stands in for the tool");
-        string hanging = _temp.WriteFile("bin/wimlib-imagex", "#!/bin/sh\nexec sleep 60\n"u8.ToArray());
+        string started = _temp.Combine("tool-started");
+        string hanging = _temp.WriteFile("bin/wimlib-imagex", Encoding.UTF8.GetBytes($"#!/bin/sh\ntouch '{started}'\nexec sleep 60\n"));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(hanging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -186,12 +188,14 @@ public sealed class BootImagePatcherTests : IDisposable
         };
 
         Task<bool> running = Task.Run(task.Execute);
-        await Task.Delay(500);
+        Assert.True(SpinWait.SpinUntil(() => File.Exists(started), TimeSpan.FromSeconds(20)), "the tool started");
+        Assert.False(running.IsCompleted);
         task.Cancel();
 
         // The tool would sleep for a minute; a task that waited for it fails here.
         bool succeeded = await running.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.True(succeeded, string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.False(succeeded, "a cancelled task does not report success");
+        Assert.Empty(engine.Errors);
         Assert.False(File.Exists(_temp.Combine("bin", "overlay", "Boot", "LiteTouchPE_x64.wim")));
     }
 

@@ -5,10 +5,12 @@ using Xunit.Abstractions;
 namespace MdtShare.Build.Tests.Mirror;
 
 /// <summary>
-/// Randomized convergence: seeded random shares and random sequences of edits (content changes, size-preserving
-/// changes with the time put back, adds, deletes, file/folder swaps, case-only renames, read-only files), each
-/// followed by a publish and checked against an oracle that shares no code with the engine: the target must hold
-/// exactly the source's folders and files, spelled the same, with the same bytes, and no temp file.
+/// Randomized convergence: seeded random shares (some files of several MiB, so several copy blocks) and random
+/// sequences of edits (content changes, size-preserving changes with the time put back, changes within the 2 s time
+/// tolerance, adds, deletes, file/folder swaps, case-only renames, read-only files), each followed by a publish, half
+/// the cases with the build's manifest, and checked against an oracle that shares no code with the engine: the target
+/// must hold exactly the source's folders and files, spelled the same, with the same bytes, read-only attributes and
+/// last-write times, and no temp file.
 /// CI runs <see cref="QuickCases"/> cases; MDTSHARE_LONG=1 runs <see cref="LongCases"/> (docs/reliability.md).
 /// </summary>
 public sealed class ConvergenceTests(ITestOutputHelper output)
@@ -24,7 +26,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
 
     // Every operation the mirror performs through its file-system seam.
     private static readonly string[] Operations =
-        ["Enumerate", "GetEntry", "OpenRead", "Create", "CreateNew", "SetTime", "ClearReadOnly", "Replace", "Rename", "DeleteFile", "DeleteDirectory", "CreateDirectory"];
+        ["Enumerate", "GetEntry", "OpenRead", "Create", "Write", "CreateNew", "SetTime", "SetReadOnly", "Replace", "Rename", "DeleteFile", "DeleteDirectory", "CreateDirectory"];
 
     private static int Cases => Environment.GetEnvironmentVariable("MDTSHARE_LONG") == "1" ? LongCases : QuickCases;
 
@@ -38,10 +40,11 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The same cases with a fault injected into each publish but the first: at a random operation of a random kind,
-    /// once (an outage-class error the retry rides through) or for good (an error never worth retrying). Whatever
-    /// the publish did, every file under its final name is the old or the new version, a successful publish leaves
-    /// no temp file, and a rerun without faults converges.
+    /// The same cases with a fault injected into each publish but the first: at a random operation of a random kind
+    /// (a write in the middle of a file among them), once (an outage-class error the retry rides through), for good (an
+    /// error never worth retrying), or after the operation was done (a failover that lost the answer: the retry meets
+    /// the work already done). Whatever the publish did, every file under its final name is the old or the new
+    /// version, a successful publish leaves no temp file, and a rerun without faults converges.
     /// </summary>
     [Fact]
     public void InjectedFaultsNeverTearAFile_AndARerunConverges()
@@ -56,7 +59,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
             $"publishes with a fault: {faults.SucceededPublishes} succeeded, {faults.FailedPublishes} failed with a code");
 
         // Not vacuous: faults of every kind were met, and both kinds of publish outcome occurred.
-        Assert.All(Operations.Except(["Rename", "ClearReadOnly"]), operation => Assert.True(faults.Met.ContainsKey(operation), $"no fault was met at {operation}"));
+        Assert.All(Operations.Except(["Rename", "SetReadOnly"]), operation => Assert.True(faults.Met.ContainsKey(operation), $"no fault was met at {operation}"));
         Assert.True(faults.FailedPublishes > 0 && faults.SucceededPublishes > 0);
     }
 
@@ -74,6 +77,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         }
 
         var compare = random.Next(3) == 0 ? CompareMode.Content : CompareMode.Timestamp;
+        bool withManifest = random.Next(2) == 0;
         var clock = new FakeClock();
         int steps = random.Next(1, 5);
         for (int step = 0; step <= steps; step++)
@@ -83,7 +87,7 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
             {
                 for (int i = random.Next(1, 4); i > 0; i--)
                 {
-                    edits.Add(Edit(random, source, compare));
+                    edits.Add(Edit(random, source, compare == CompareMode.Content || withManifest));
                 }
             }
 
@@ -92,45 +96,53 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
                 edits.Add("add " + AddFile(random, source) + " (an empty share is refused)");
             }
 
-            string context = $"seed {seed}, step {step} ({string.Join("; ", edits)}), {compare}";
+            string context = $"seed {seed}, step {step} ({string.Join("; ", edits)}), {compare}{(withManifest ? " with the manifest" : string.Empty)}";
+            var manifest = withManifest ? Manifest(source) : null;
             if (faults is not null && step > 0)
             {
-                PublishWithAFault(random, source, target, compare, clock, faults, context);
+                PublishWithAFault(random, source, target, compare, manifest, clock, faults, context);
             }
 
             var listener = new RecordingListener();
-            MirrorResult result = Publish(new FaultyFileSystem(clock), clock, listener, source, target, compare);
+            MirrorResult result = Publish(new FaultyFileSystem(clock), clock, listener, source, target, compare, manifest);
             Assert.True(result.Succeeded, $"{context}: {result.Abort?.Message} {string.Join(" | ", listener.Diagnostics)}");
-            Assert.Equal(Snapshot(source), Snapshot(target, skipReserved: true));
+            AssertSame(Snapshot(source), Snapshot(target, skipReserved: true), context);
         }
     }
 
-    private static void PublishWithAFault(Random random, string source, string target, CompareMode compare, FakeClock clock, FaultTally faults, string context)
+    private static void AssertSame(SortedDictionary<string, string> wanted, SortedDictionary<string, string> published, string context)
     {
-        var before = new Dictionary<string, string>(Snapshot(target, skipReserved: true), StringComparer.OrdinalIgnoreCase);
-        var after = new Dictionary<string, string>(Snapshot(source), StringComparer.OrdinalIgnoreCase);
+        string? differing = wanted.Keys.Union(published.Keys).FirstOrDefault(k => !wanted.TryGetValue(k, out string? a) || !published.TryGetValue(k, out string? b) || a != b);
+        Assert.True(differing is null, $"{context}: {differing} is {(published.TryGetValue(differing ?? string.Empty, out string? p) ? Tail(p) : "missing")} on the target, {(wanted.TryGetValue(differing ?? string.Empty, out string? w) ? Tail(w) : "absent")} in the share");
+    }
+
+    private static string Tail(string entry) => entry.Length > 60 ? entry[..8] + "…" + entry[^50..] : entry;
+
+    private static void PublishWithAFault(Random random, string source, string target, CompareMode compare, IReadOnlyDictionary<string, string>? manifest,
+        FakeClock clock, FaultTally faults, string context)
+    {
+        var before = new Dictionary<string, string>(Contents(target), StringComparer.OrdinalIgnoreCase);
+        var after = new Dictionary<string, string>(Contents(source), StringComparer.OrdinalIgnoreCase);
         string operation = Operations[random.Next(Operations.Length)];
         int at = random.Next(1, 6);
-        bool transient = random.Next(2) == 0;
+        string kind = new[] { "transient", "permanent", "done, then the answer lost" }[random.Next(3)];
         int seen = 0;
-        var fileSystem = new FaultyFileSystem(clock)
+        Action<string, string> fault = (op, path) =>
         {
-            Fault = (op, path) =>
+            if (op == operation && Interlocked.Increment(ref seen) == at)
             {
-                if (op == operation && Interlocked.Increment(ref seen) == at)
-                {
-                    faults.Meet(op);
-                    throw transient ? new IOException("Input/output error (injected)", 5) : new UnauthorizedAccessException("Permission denied (injected)");
-                }
-            },
+                faults.Meet(op);
+                throw kind == "permanent" ? new UnauthorizedAccessException("Permission denied (injected)") : new IOException("Input/output error (injected)", 5);
+            }
         };
+        var fileSystem = kind == "done, then the answer lost" ? new FaultyFileSystem(clock) { FaultAfter = fault } : new FaultyFileSystem(clock) { Fault = fault };
 
-        MirrorResult result = Publish(fileSystem, clock, new RecordingListener(), source, target, compare);
+        MirrorResult result = Publish(fileSystem, clock, new RecordingListener(), source, target, compare, manifest);
         faults.Count(result.Succeeded);
-        foreach (var (path, content) in Snapshot(target, skipReserved: true).Where(e => !e.Key.EndsWith('/') && !IsTemp(e.Key)))
+        foreach (var (path, content) in Contents(target).Where(e => !IsTemp(e.Key)))
         {
             Assert.True((before.TryGetValue(path, out string? old) && old == content) || (after.TryGetValue(path, out string? wanted) && wanted == content),
-                $"{context}, fault at {operation} #{at} ({(transient ? "transient" : "permanent")}): {path} is neither its old nor its new version");
+                $"{context}, fault at {operation} #{at} ({kind}): {path} is neither its old nor its new version");
         }
 
         if (result.Succeeded)
@@ -139,9 +151,15 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         }
     }
 
-    private static MirrorResult Publish(FaultyFileSystem fileSystem, FakeClock clock, RecordingListener listener, string source, string target, CompareMode compare) =>
+    private static MirrorResult Publish(FaultyFileSystem fileSystem, FakeClock clock, RecordingListener listener, string source, string target,
+        CompareMode compare, IReadOnlyDictionary<string, string>? manifest) =>
         new MirrorEngine(fileSystem, clock, listener, isWindows: false).Publish(
-            new MirrorOptions(source, target) { Compare = compare, MaxDeletePercent = 100, Parallelism = 2 }, CancellationToken.None);
+            new MirrorOptions(source, target) { Compare = compare, MaxDeletePercent = 100, Parallelism = 2, ExpectedHashes = manifest }, CancellationToken.None);
+
+    /// <summary>What the build's manifest would say of the share: SHA-256 by relative path.</summary>
+    private static Dictionary<string, string> Manifest(string source) =>
+        Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).ToDictionary(
+            f => Relative(source, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))).ToLowerInvariant(), StringComparer.Ordinal);
 
     private static bool IsTemp(string relativePath) => Path.GetFileName(relativePath).StartsWith(TreeSnapshot.TempPrefix, StringComparison.Ordinal);
 
@@ -168,35 +186,53 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Folders (ending in '/') and files with their bytes, by exact relative path.</summary>
+    /// <summary>Folders (ending in '/') and files with their bytes, read-only attribute and last-write time, by exact
+    /// relative path.</summary>
     private static SortedDictionary<string, string> Snapshot(string root, bool skipReserved = false)
     {
         var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (string path in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
         {
             string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            if (skipReserved && relative is TargetOwnership.MarkerName or TargetOwnership.LockName)
+            if (skipReserved && TargetOwnership.IsReserved(relative))
             {
                 continue;
             }
 
-            entries[Directory.Exists(path) ? relative + "/" : relative] = Directory.Exists(path) ? string.Empty : Convert.ToHexString(File.ReadAllBytes(path));
+            entries[Directory.Exists(path) ? relative + "/" : relative] = Directory.Exists(path) ? string.Empty
+                : $"{Convert.ToHexString(File.ReadAllBytes(path))} {(File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly) ? "read-only" : "writable")} {File.GetLastWriteTimeUtc(path):o}";
         }
 
         return entries;
     }
 
-    private static string Edit(Random random, string source, CompareMode compare)
+    /// <summary>The files under their final names with their bytes (what a torn file would differ in).</summary>
+    private static Dictionary<string, string> Contents(string root) =>
+        Snapshot(root, skipReserved: true).Where(e => !e.Key.EndsWith('/')).ToDictionary(e => e.Key, e => e.Value.Split(' ')[0]);
+
+    /// <param name="sameSizeVisible">Whether a change that keeps size and time can be seen: by a content comparison,
+    /// or through the manifest.</param>
+    private static string Edit(Random random, string source, bool sameSizeVisible)
     {
         string[] files = Directory.GetFiles(source, "*", SearchOption.AllDirectories);
         string[] folders = Directory.GetDirectories(source, "*", SearchOption.AllDirectories);
         string? file = files.Length > 0 ? files[random.Next(files.Length)] : null;
-        switch (random.Next(8))
+        switch (random.Next(9))
         {
             case 0 when file is not null:
                 WriteContent(random, file, random.Next(0, 3000));
                 return "change " + Relative(source, file);
-            case 1 when file is not null && compare == CompareMode.Content:
+            case 7 when file is not null:
+            {
+                // A change dated 1 s after the last: within the 2 s tolerance, so by time alone it is unchanged.
+                DateTime written = File.GetLastWriteTimeUtc(file);
+                long length = new FileInfo(file).Length;
+                WriteContent(random, file, sameSizeVisible ? (int)length : (int)length + 1 + random.Next(100));
+                File.SetLastWriteTimeUtc(file, written.AddSeconds(1));
+                return "change within the time tolerance " + Relative(source, file);
+            }
+
+            case 1 when file is not null && sameSizeVisible:
             {
                 // Same size, time put back: only a content comparison can see it.
                 DateTime written = File.GetLastWriteTimeUtc(file);
@@ -298,7 +334,8 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
             return "nothing (name taken)";
         }
 
-        WriteContent(random, path, random.Next(0, 3000));
+        // One file in 40 spans two or three 1 MiB copy blocks.
+        WriteContent(random, path, random.Next(40) == 0 ? random.Next(1 << 20, 3 << 20) : random.Next(0, 3000));
         return Relative(source, path);
     }
 

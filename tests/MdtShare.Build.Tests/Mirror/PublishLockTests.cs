@@ -102,6 +102,20 @@ public sealed class PublishLockTests : IDisposable
         Assert.Equal("MDTS2007", Publish(new RecordingListener()).Abort?.Code.Id);
     }
 
+    /// <summary>A publisher that failed between creating its lock and writing it (an outage, a crash) leaves an empty
+    /// lock: nobody writes it any more, so the next publish breaks it instead of waiting for the stale time.</summary>
+    [Fact]
+    public void AnUnfinishedLockThatNobodyWrites_IsBroken()
+    {
+        File.WriteAllText(LockFile, "machine=OTHER-AGENT\npi");
+        var listener = new RecordingListener();
+
+        MirrorResult result = Publish(listener);
+
+        Assert.True(result.Succeeded, result.Abort?.Message);
+        Assert.Contains("an unfinished lock file nobody is writing", Assert.Single(listener.Diagnostics).Message);
+    }
+
     [Fact]
     public void TheHolderBeatsWhileItPublishes_SoItsLockNeverLooksStale()
     {

@@ -48,8 +48,8 @@ public sealed class RecordingListener : IMirrorListener
 }
 
 /// <summary>
-/// The real file system with a hook before every operation, for faults the real world cannot produce on demand,
-/// and a log of the operations that changed something.
+/// The real file system with a hook before every operation (and every write into a file it created), for faults the
+/// real world cannot produce on demand, and a log of the operations that changed something.
 /// </summary>
 public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
 {
@@ -61,6 +61,10 @@ public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
 
     /// <summary>Called with (operation, path) before each operation; may throw.</summary>
     public Action<string, string>? Fault { get; set; }
+
+    /// <summary>Called with (operation, path) after each operation that succeeded; may throw, as a failover does when
+    /// the server did the work and the answer was lost.</summary>
+    public Action<string, string>? FaultAfter { get; set; }
 
     public ConcurrentQueue<(string Operation, string Path)> Changes { get; } = new();
 
@@ -96,13 +100,13 @@ public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
     /// <summary>Every file opened for reading, in order.</summary>
     public ConcurrentQueue<string> Reads { get; } = new();
 
-    public Stream Create(string path) => Change("Create", path, () => _real.Create(path));
+    public Stream Create(string path) => Change("Create", path, () => new FaultyStream(this, path, _real.Create(path)));
 
-    public Stream CreateNew(string path) => Change("CreateNew", path, () => _real.CreateNew(path));
+    public Stream CreateNew(string path) => Change("CreateNew", path, () => new FaultyStream(this, path, _real.CreateNew(path)));
 
     public void SetLastWriteTimeUtc(string path, DateTime time) => Change("SetTime", path, () => { _real.SetLastWriteTimeUtc(path, time); return 0; });
 
-    public void ClearReadOnly(string path) => Change("ClearReadOnly", path, () => { _real.ClearReadOnly(path); return 0; });
+    public void SetReadOnly(string path, bool readOnly) => Change("SetReadOnly", path, () => { _real.SetReadOnly(path, readOnly); return 0; });
 
     public void Replace(string source, string destination) => Change("Replace", destination, () => { _real.Replace(source, destination); return 0; });
 
@@ -137,7 +141,44 @@ public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
         }
 
         Fault?.Invoke(operation, path);
-        return action();
+        T result = action();
+        FaultAfter?.Invoke(operation, path);
+        return result;
+    }
+
+    /// <summary>A file being written, whose every write meets the hooks as operation "Write" (a fault mid-file).</summary>
+    private sealed class FaultyStream(FaultyFileSystem owner, string path, Stream inner) : Stream
+    {
+        public override bool CanRead => inner.CanRead;
+
+        public override bool CanSeek => inner.CanSeek;
+
+        public override bool CanWrite => inner.CanWrite;
+
+        public override long Length => inner.Length;
+
+        public override long Position { get => inner.Position; set => inner.Position = value; }
+
+        public override void Write(byte[] buffer, int offset, int count) =>
+            owner.Do("Write", path, () => { inner.Write(buffer, offset, count); return 0; });
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
+
+        public override void SetLength(long value) => inner.SetLength(value);
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 
     private bool InOutage(string path)

@@ -108,8 +108,7 @@ public sealed class MirrorDeploymentShareTests : IDisposable
         MirrorDeploymentShare task = NewTask("siteA");
         task.Cancel();
 
-        task.Execute();
-
+        Assert.False(task.Execute(), "a cancelled task does not report success");
         Assert.False(Directory.Exists(_temp.Combine("siteA", "Scripts")));
         Assert.Empty(_engine.Errors);
     }

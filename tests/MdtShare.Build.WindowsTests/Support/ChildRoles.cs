@@ -76,7 +76,7 @@ internal static class ChildRoles
 
         public void SetLastWriteTimeUtc(string path, DateTime time) => _real.SetLastWriteTimeUtc(path, time);
 
-        public void ClearReadOnly(string path) => _real.ClearReadOnly(path);
+        public void SetReadOnly(string path, bool readOnly) => _real.SetReadOnly(path, readOnly);
 
         public void Replace(string source, string destination) => _real.Replace(source, destination);
 
