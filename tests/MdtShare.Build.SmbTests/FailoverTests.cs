@@ -88,6 +88,41 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
         Assert.Equal(after, SyntheticShare.Hashes(onServer));
     }
 
+    /// <summary>A server that stops answering and never comes back during the publish (every smbd process stopped a
+    /// second in): the calls on the mount block instead of failing, and the publish to it still ends with MDTS2010
+    /// within the retry window and one operation timeout (plus that second and a few of slack), while a healthy second
+    /// target beside it converges.</summary>
+    [SkippableFact]
+    public void AServerThatStopsAnsweringEndsThePublishWithinItsBound_AndTheHealthySiteConverges()
+    {
+        var (mounted, _) = samba.NewTarget("frozen");
+        string healthy = Path.Combine(_source + "-healthy", "Distribution$");
+        Directory.CreateDirectory(Path.GetDirectoryName(healthy)!);
+        SyntheticShare.Create(_source, files: 300, bytes: 60L << 20, seed: 7);
+        TimeSpan window = TimeSpan.FromSeconds(8), timeout = TimeSpan.FromSeconds(4);
+        var listener = new Listener();
+        IReadOnlyList<MirrorResult> results;
+        try
+        {
+            using var freeze = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => samba.Require().FreezeServer());
+            results = new MirrorEngine(listener).Publish(
+                [Options(mounted, window, timeout), Options(healthy, window, timeout)], CancellationToken.None);
+        }
+        finally
+        {
+            samba.Require().ThawServer();
+        }
+
+        Assert.Equal("MDTS2010", results[0].Abort?.Code.Id);
+        Assert.InRange(results[0].Duration, TimeSpan.Zero, TimeSpan.FromSeconds(1) + window + timeout + TimeSpan.FromSeconds(3));
+        Assert.True(results[1].Succeeded, PublishToSmbTests.Describe(results[1]));
+        Assert.Equal(SyntheticShare.Hashes(_source), SyntheticShare.Hashes(healthy));
+        Directory.Delete(Path.GetDirectoryName(healthy)!, recursive: true);
+    }
+
+    private MirrorOptions Options(string target, TimeSpan window, TimeSpan timeout) =>
+        new(_source, target) { AdoptExistingTarget = true, RetryWindow = window, OperationTimeout = timeout };
+
     private MirrorResult Publish(string target, Listener listener, TimeSpan retryWindow) =>
         new MirrorEngine(listener).Publish(new MirrorOptions(_source, target) { AdoptExistingTarget = true, RetryWindow = retryWindow }, CancellationToken.None);
 

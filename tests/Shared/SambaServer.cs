@@ -96,6 +96,12 @@ public sealed class SambaServer : IDisposable
     /// <summary>Stops the smbnetfs process (SIGSTOP): every call on the mount hangs, as in its deadlock.</summary>
     public void FreezeClient() => RunQuietly("kill", "-STOP", _smbnetfs!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
+    /// <summary>Every smbd process stops (SIGSTOP) without closing a connection: a server that stops answering, as a
+    /// hung node does. <see cref="ThawServer"/> lets it go on.</summary>
+    public void FreezeServer() => RunQuietly("pkill", "-STOP", "-f", Combine("etc", "smb.conf"));
+
+    public void ThawServer() => RunQuietly("pkill", "-CONT", "-f", Combine("etc", "smb.conf"));
+
     /// <summary>A failover's first half: every smbd process is killed at once, as when a cluster node dies.</summary>
     public void KillServer()
     {

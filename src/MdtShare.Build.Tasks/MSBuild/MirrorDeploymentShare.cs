@@ -42,6 +42,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     /// <summary>How long files held open by clients are waited for once everything else is published; 0 = not at all.</summary>
     public int BusyWaitSeconds { get; set; } = 900;
 
+    /// <summary>How long one call into a target may take before it counts as an outage.</summary>
+    public int OperationTimeoutSeconds { get; set; } = 60;
+
     /// <summary>Seconds between progress lines (and Azure Pipelines progress updates); 0 reports every file.</summary>
     public int ProgressSeconds { get; set; } = 5;
 
@@ -162,6 +165,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
                 Parallelism = Parallelism > 0 ? Parallelism : MirrorOptions.DefaultParallelism,
                 RetryWindow = TimeSpan.FromSeconds(RetryWindowSeconds),
                 BusyWait = TimeSpan.FromSeconds(BusyWaitSeconds),
+                OperationTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
                 ProgressInterval = TimeSpan.FromSeconds(ProgressSeconds),
                 MaxDeletePercent = maxDeletePercent,
                 AdoptExistingTarget = AdoptExistingTarget,
@@ -287,6 +291,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
             : RetryWindowSeconds < 0 ? $"MirrorRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
             : BusyWaitSeconds < 0 ? $"MirrorBusyWaitSeconds is {BusyWaitSeconds}; use 0 or more"
             : LockStaleMinutes < 1 ? $"MirrorLockStaleMinutes is {LockStaleMinutes}; use 1 or more"
+            : OperationTimeoutSeconds < 1 ? $"MirrorOperationTimeoutSeconds is {OperationTimeoutSeconds}; use 1 or more"
             : Parallelism < 0 ? $"MirrorParallelism is {Parallelism}; use 1 or more (0 for the default)"
             : ProgressSeconds < 0 ? $"MirrorProgressSeconds is {ProgressSeconds}; use 0 or more"
             : null;

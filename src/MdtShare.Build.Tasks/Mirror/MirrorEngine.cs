@@ -92,6 +92,7 @@ public sealed partial class MirrorEngine
             catch (RetryWindowExhaustedException e)
             {
                 // Outside the copies (creating folders, taking the lock, reading the target): the same stop.
+                run.GiveUp();
                 run.End(WindowExhausted(e, run.Result.Destination));
             }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
@@ -142,31 +143,55 @@ public sealed partial class MirrorEngine
     /// <summary>
     /// Reads one source file once and writes it to every destination's temp file as it goes, hashing it once.
     /// Each copy is then checked against its destination's manifest, closed, timed and renamed into place. A
-    /// destination whose write fails drops out; the file is left to its own copy, which retries.
+    /// destination that fails a call (an outage, a target that stopped answering) or writes a block far slower than
+    /// the fastest falls behind: it leaves the shared copies of this phase and copies its part on its own, with its
+    /// own retries, so it holds the others back no longer than one call.
     /// </summary>
     /// <returns>The items settled here: renamed into place, or failed for good (changed since the manifest).</returns>
     private List<CopyItem> FanOut(string source, List<(Run Run, CopyItem Item)> destinations, CancellationToken cancellation)
     {
         var settled = new List<CopyItem>();
         var writers = new List<(Run Run, CopyItem Item, string Temp, Stream Stream)>();
-        void Drop((Run Run, CopyItem Item, string Temp, Stream Stream) writer, Exception reason)
+        void Drop((Run Run, CopyItem Item, string Temp, Stream Stream) writer, string reason, bool unhealthy = true)
         {
-            writer.Stream.Dispose();
-            writer.Run.TryDelete(writer.Temp);
             writers.Remove(writer);
-            writer.Run.Listener.Detail($"{writer.Run.Result.Destination}: {writer.Item.RelativePath} is copied on its own ({reason.Message})");
+            writer.Run.FellBehind |= unhealthy;
+            writer.Run.Listener.Detail($"{writer.Run.Result.Destination}: {writer.Item.RelativePath}{(unhealthy ? " and the rest of its part are" : " is")} copied on its own ({reason})");
+            void Discard()
+            {
+                try
+                {
+                    writer.Stream.Dispose();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
+
+                writer.Run.TryDelete(writer.Temp);
+            }
+
+            // On a target that lags or does not answer, closing and removing the temp file would wait for it: the
+            // others go on (what is left is swept by the next publish).
+            if (unhealthy)
+            {
+                Task.Run(Discard);
+            }
+            else
+            {
+                Discard();
+            }
         }
 
-        foreach (var (run, item) in destinations.Where(d => !d.Run.Stopped))
+        foreach (var (run, item) in destinations.Where(d => !d.Run.Stopped && !d.Run.FellBehind))
         {
             string temp = run.NewTemp(item);
             try
             {
-                writers.Add((run, item, temp, _fileSystem.Create(temp)));
+                writers.Add((run, item, temp, run.FileSystem.Create(temp)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                run.TryDelete(temp);
+                Drop((run, item, temp, Stream.Null), e.Message);
             }
         }
 
@@ -178,19 +203,31 @@ public sealed partial class MirrorEngine
             }
 
             string hash;
-            using (Stream input = _fileSystem.OpenRead(source))
+            using (Stream input = writers[0].Run.FileSystem.OpenRead(source))
             {
                 hash = FileHasher.Hash(input, cancellation, (buffer, read) =>
                 {
+                    var took = new List<((Run Run, CopyItem Item, string Temp, Stream Stream) Writer, TimeSpan Time)>();
                     foreach (var writer in writers.ToList())
                     {
+                        var watch = System.Diagnostics.Stopwatch.StartNew();
                         try
                         {
                             writer.Stream.Write(buffer, 0, read);
+                            took.Add((writer, watch.Elapsed));
                         }
                         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                         {
-                            Drop(writer, e);
+                            Drop(writer, e.Message);
+                        }
+                    }
+
+                    if (took.Count > 1)
+                    {
+                        TimeSpan fastest = took.Min(t => t.Time);
+                        foreach (var (writer, time) in took.Where(t => t.Time > SlowWrite && t.Time.Ticks > 4 * fastest.Ticks))
+                        {
+                            Drop(writer, $"it wrote a block in {time.TotalSeconds:0.0} s, the fastest target in {fastest.TotalSeconds:0.0} s");
                         }
                     }
 
@@ -223,36 +260,45 @@ public sealed partial class MirrorEngine
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    Drop(writer, e);
+                    Drop(writer, e.Message);
                 }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The source could not be read: each destination copies the file on its own and reports what it meets.
-            writers.ToList().ForEach(writer => Drop(writer, e));
+            writers.ToList().ForEach(writer => Drop(writer, e.Message));
         }
         finally
         {
             // Cancelled: no temp file of this file stays behind.
-            writers.ToList().ForEach(writer => { writer.Stream.Dispose(); writer.Run.TryDelete(writer.Temp); });
+            writers.ToList().ForEach(writer => Drop(writer, "cancelled", unhealthy: false));
         }
 
         return settled;
     }
 
-    /// <summary>A temp file's bytes reach the disk before it is renamed over a final name.</summary>
+    /// <summary>A block written this much slower than the fastest target's (and more than 4 times slower) makes its target
+    /// fall behind the shared copies.</summary>
+    private static readonly TimeSpan SlowWrite = TimeSpan.FromSeconds(1);
+
+    /// <summary>A temp file's bytes reach the disk before it is renamed over a final name (a bounded stream's flush is
+    /// durable).</summary>
     private static void FlushToDisk(Stream stream)
     {
         if (stream is FileStream file)
         {
             file.Flush(flushToDisk: true);
         }
+        else
+        {
+            stream.Flush();
+        }
     }
 
     private static Diagnostic WindowExhausted(RetryWindowExhaustedException e, string target) =>
         new(DiagnosticCode.RetryWindowExhausted,
-            $"{e.Message} Publishing to {target} stopped; no file is left torn, and the next publish resumes where this one stopped.");
+            $"{e.Message} Publishing to {target} stopped; no file is left torn, and the next publish resumes where this one stopped (breaking the lock this one leaves).");
 
     /// <summary>The bytes copied do not hash to the manifest's value: never renamed into place, never retried.</summary>
     private sealed class SourceChangedException(string relativePath) : Exception(relativePath);
@@ -270,6 +316,10 @@ public sealed partial class MirrorEngine
         private readonly MirrorOptions _options;
         private readonly MirrorResult _result;
         private readonly CancellationTokenSource _stop;
+
+        // Cancelled when the retry window runs out: the target is given up, and calls still waiting on it are abandoned.
+        private readonly CancellationTokenSource _givenUp = new();
+        private DateTime? _givenUpAt;
         private readonly RetryPolicy _retry;
         private readonly ExcludeFilter _exclude;
         private readonly string _name;
@@ -290,7 +340,7 @@ public sealed partial class MirrorEngine
         public Run(MirrorEngine engine, MirrorOptions options, MirrorResult result, CancellationToken cancellation)
         {
             _engine = engine;
-            _fs = engine._fileSystem;
+            _fs = new BoundedFileSystem(engine._fileSystem, options.OperationTimeout, engine._isWindows, _givenUp.Token);
             _options = options;
             _result = result;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -304,9 +354,15 @@ public sealed partial class MirrorEngine
 
         public IMirrorListener Listener => _engine._listener;
 
+        /// <summary>The file system as this destination's publish sees it: every call bounded by its operation timeout.</summary>
+        public IMirrorFileSystem FileSystem => _fs;
+
         public MirrorResult Result => _result;
 
         public int Parallelism => _options.Parallelism;
+
+        /// <summary>Failed or lagged in the shared copies: copies the rest of its part on its own.</summary>
+        public bool FellBehind { get; set; }
 
         /// <summary>A step failed for good: the destination takes no further step.</summary>
         public bool Ended { get; private set; }
@@ -358,7 +414,7 @@ public sealed partial class MirrorEngine
 
             SweepLeftovers(destination);
             ReadPublished();
-            MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged);
+            MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged, _options.TimestampTolerance);
             _result.Skipped = plan.Unchanged;
             GuardDeletes(plan);
             GuardSpace(plan);
@@ -389,7 +445,7 @@ public sealed partial class MirrorEngine
             }
 
             _result.Abort ??= _abort;
-            _result.Duration = _engine._clock.UtcNow - _started;
+            _result.Duration = (_givenUpAt ?? _engine._clock.UtcNow) - _started;
         }
 
         private SourceTree ReadSource()
@@ -503,11 +559,10 @@ public sealed partial class MirrorEngine
         {
             try
             {
-                // After an exhausted retry window one attempt is enough: waiting another window helps nobody, and the
-                // lock of a finished run is recognised as stale.
-                if (_abort?.Code == DiagnosticCode.RetryWindowExhausted)
+                // A target given up is not waited for again: its lock is left to the next publish, which breaks it.
+                if (_givenUp.IsCancellationRequested)
                 {
-                    _lock.Release();
+                    _lock.Forget();
                 }
                 else
                 {
@@ -602,7 +657,7 @@ public sealed partial class MirrorEngine
 
             foreach (AttributeFix fix in plan.AttributeFixes)
             {
-                Listener.Info($"Would {(fix.ReadOnly ? "set" : "clear")} read-only on {fix.RelativePath}");
+                Listener.Info($"Would set the attributes and time of {fix.RelativePath}");
             }
 
             foreach (DeleteItem delete in plan.Deletes)
@@ -649,6 +704,13 @@ public sealed partial class MirrorEngine
             return true;
         }
 
+        private bool FixAttributes(AttributeFix fix)
+        {
+            _fs.SetLastWriteTimeUtc(fix.DestinationPath, fix.LastWriteTimeUtc);
+            _fs.SetReadOnly(fix.DestinationPath, fix.ReadOnly);
+            return true;
+        }
+
         /// <summary>This destination's own copies of a phase (what no other destination shared), then the phase's
         /// time check over everything it copied.</summary>
         public void CopyOwn(List<CopyItem> items) => Step(() => CopyAll(items));
@@ -667,8 +729,8 @@ public sealed partial class MirrorEngine
             {
                 foreach (AttributeFix fix in plan.AttributeFixes)
                 {
-                    Guarded(fix.RelativePath, () => Retry(() => { _fs.SetReadOnly(fix.DestinationPath, fix.ReadOnly); return true; }, "setting the attributes of " + fix.RelativePath),
-                        completed: () => Listener.Detail($"{(fix.ReadOnly ? "Set" : "Cleared")} read-only on {fix.RelativePath}"));
+                    Guarded(fix.RelativePath, () => Retry(() => FixAttributes(fix), "setting the attributes of " + fix.RelativePath),
+                        completed: () => Listener.Detail($"Set the attributes and time of {fix.RelativePath}"));
                 }
 
                 foreach (DeleteItem delete in plan.Deletes)
@@ -922,6 +984,7 @@ public sealed partial class MirrorEngine
             catch (RetryWindowExhaustedException e)
             {
                 Stop(WindowExhausted(e, _name));
+                GiveUp();
                 return null;
             }
             catch (SourceChangedException)
@@ -945,6 +1008,15 @@ public sealed partial class MirrorEngine
         }
 
         /// <summary>Ends the publish with its first reason; the copies in flight finish or fail, no new one starts.</summary>
+        /// <summary>The retry window ran out: calls still waiting on the target are abandoned, and the lock is left to the
+        /// next publish, which breaks it (its run is over; from another machine, once its heartbeat is stale).</summary>
+        public void GiveUp()
+        {
+            _givenUpAt ??= _engine._clock.UtcNow;
+            _stop.Cancel();
+            _givenUp.Cancel();
+        }
+
         private void Stop(Diagnostic reason)
         {
             lock (_progressGate)
@@ -965,9 +1037,9 @@ public sealed partial class MirrorEngine
             {
                 DeleteTemp(path);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
             {
-                // Left for the next publish's sweep.
+                // Left for the next publish's sweep (a target given up is not waited for).
             }
         }
 

@@ -27,6 +27,10 @@ public sealed class MirrorOptions(string sourceRoot, string destinationRoot)
 
     public int Parallelism { get; init; } = DefaultParallelism;
 
+    /// <summary>How long one call into the target may take before it counts as an outage (a server that stops
+    /// answering would otherwise block it for ever).</summary>
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long a continuous outage of the target is ridden through before the publish fails.</summary>
     public TimeSpan RetryWindow { get; init; } = TimeSpan.FromSeconds(120);
 

@@ -19,8 +19,9 @@ public enum DeleteKind
 
 public sealed record DeleteItem(string RelativePath, string FullPath, DeleteKind Kind, bool ReadOnly = false);
 
-/// <summary>An unchanged file whose read-only attribute differs from the share's.</summary>
-public sealed record AttributeFix(string RelativePath, string DestinationPath, bool ReadOnly);
+/// <summary>An unchanged file whose read-only attribute, or last-write time beyond the tolerance (same bytes under a
+/// content comparison), differs from the share's: both are set as the share has them.</summary>
+public sealed record AttributeFix(string RelativePath, string DestinationPath, bool ReadOnly, DateTime LastWriteTimeUtc);
 
 /// <summary>A target entry spelled differently from the source's in letter case only, renamed to the source's spelling.</summary>
 public sealed record CaseRename(string From, string To, string RelativePath, bool IsDirectory);
@@ -66,8 +67,9 @@ public sealed class MirrorPlan
     /// <param name="source">The source share with overlay files merged in.</param>
     /// <param name="overlayPaths">Relative paths that come from an overlay: published with the metadata.</param>
     /// <param name="isUnchanged">Decides whether an existing destination file already matches its source.</param>
+    /// <param name="timestampTolerance">How far apart two last-write times may be and still be the same.</param>
     [MethodImpl(HotPath.Optimize)]
-    public static MirrorPlan Create(SourceTree source, TreeSnapshot listed, string destinationRoot, Func<TreeFile, TreeFile, bool> isUnchanged)
+    public static MirrorPlan Create(SourceTree source, TreeSnapshot listed, string destinationRoot, Func<TreeFile, TreeFile, bool> isUnchanged, TimeSpan timestampTolerance)
     {
         var plan = new MirrorPlan { DestinationFileCount = listed.Files.Count + listed.Links.Count };
         TreeSnapshot destination = plan.MatchCase(source, listed, destinationRoot);
@@ -103,9 +105,9 @@ public sealed class MirrorPlan
                 if (isUnchanged(sourceFile, existing))
                 {
                     plan.Unchanged++;
-                    if (sourceFile.ReadOnly != existing.ReadOnly)
+                    if (sourceFile.ReadOnly != existing.ReadOnly || (sourceFile.LastWriteTimeUtc - existing.LastWriteTimeUtc).Duration() > timestampTolerance)
                     {
-                        plan.AttributeFixes.Add(new AttributeFix(relative, destinationPath, sourceFile.ReadOnly));
+                        plan.AttributeFixes.Add(new AttributeFix(relative, destinationPath, sourceFile.ReadOnly, sourceFile.LastWriteTimeUtc));
                     }
 
                     continue;

@@ -33,6 +33,7 @@ public sealed class MirrorResult
 
     public int SweptTempFiles { get; internal set; }
 
+    /// <summary>From the start of the publish to its end, or to the moment the target was given up.</summary>
     public TimeSpan Duration { get; internal set; }
 
     /// <summary>What the target should now hold (the source with overlays), for the publish's own verification.</summary>

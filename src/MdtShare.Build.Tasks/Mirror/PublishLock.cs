@@ -202,14 +202,11 @@ internal sealed class PublishLock
         }
     }
 
+    /// <summary>Without waiting for a beat in flight: on a target that stopped answering it may never end (a late one
+    /// finds the lock gone, or another publisher's, whose time it merely refreshes).</summary>
     private void StopHeartbeat()
     {
-        using var stopped = new ManualResetEvent(false);
-        if (_heartbeat?.Dispose(stopped) == true)
-        {
-            stopped.WaitOne();
-        }
-
+        _heartbeat?.Dispose();
         _heartbeat = null;
     }
 

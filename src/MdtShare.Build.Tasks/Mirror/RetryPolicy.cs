@@ -40,6 +40,9 @@ public sealed class RetryPolicy(
         {
             cancellation.ThrowIfCancellationRequested();
             int generation = Volatile.Read(ref _generation);
+
+            // A call that timed out failed when it started, not when its time ran out.
+            DateTime started = clock.UtcNow;
             try
             {
                 T result = operation();
@@ -54,16 +57,19 @@ public sealed class RetryPolicy(
                 }
 
                 DateTime now = clock.UtcNow;
-                failingSince ??= now;
+                failingSince ??= started;
                 BeginOutage(e, now, generation);
 
-                if (now - failingSince.Value >= window)
+                TimeSpan failing = now - failingSince.Value;
+                if (failing >= window)
                 {
                     throw new RetryWindowExhaustedException(
                         $"{targetName}: {what} still failing after {window.TotalSeconds:0} s ({e.Message}).", e);
                 }
 
-                clock.Delay(Backoff[Math.Min(attempt, Backoff.Length - 1)], cancellation);
+                // The last attempt starts within the window: the publish ends by the window and one call's time limit.
+                TimeSpan backoff = Backoff[Math.Min(attempt, Backoff.Length - 1)];
+                clock.Delay(backoff < window - failing ? backoff : window - failing, cancellation);
                 Interlocked.Increment(ref _retries);
             }
         }

@@ -10,7 +10,7 @@ namespace MdtShare.Build.Tests.Mirror;
 /// tolerance, adds, deletes, file/folder swaps, case-only renames, read-only files), each followed by a publish, half
 /// the cases with the build's manifest, and checked against an oracle that shares no code with the engine: the target
 /// must hold exactly the source's folders and files, spelled the same, with the same bytes, read-only attributes and
-/// last-write times, and no temp file.
+/// last-write times (to the 2 s tolerance), and no temp file.
 /// CI runs <see cref="QuickCases"/> cases; MDTSHARE_LONG=1 runs <see cref="LongCases"/> (docs/reliability.md).
 /// </summary>
 public sealed class ConvergenceTests(ITestOutputHelper output)
@@ -110,9 +110,13 @@ public sealed class ConvergenceTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Entries equal, last-write times within the 2 s tolerance the mirror compares with.</summary>
     private static void AssertSame(SortedDictionary<string, string> wanted, SortedDictionary<string, string> published, string context)
     {
-        string? differing = wanted.Keys.Union(published.Keys).FirstOrDefault(k => !wanted.TryGetValue(k, out string? a) || !published.TryGetValue(k, out string? b) || a != b);
+        static bool Same(string a, string b) => a.Split(' ') is [var bytesA, var attributeA, var timeA] && b.Split(' ') is [var bytesB, var attributeB, var timeB]
+            ? bytesA == bytesB && attributeA == attributeB && (DateTime.Parse(timeA, null, System.Globalization.DateTimeStyles.RoundtripKind) - DateTime.Parse(timeB, null, System.Globalization.DateTimeStyles.RoundtripKind)).Duration() <= TimeSpan.FromSeconds(2)
+            : a == b;
+        string? differing = wanted.Keys.Union(published.Keys).FirstOrDefault(k => !wanted.TryGetValue(k, out string? a) || !published.TryGetValue(k, out string? b) || !Same(a, b));
         Assert.True(differing is null, $"{context}: {differing} is {(published.TryGetValue(differing ?? string.Empty, out string? p) ? Tail(p) : "missing")} on the target, {(wanted.TryGetValue(differing ?? string.Empty, out string? w) ? Tail(w) : "absent")} in the share");
     }
 

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using MdtShare.Build.Mirror;
+using MdtShare.Build.Tests.Support;
+
+namespace MdtShare.Build.Tests.Mirror;
+
+/// <summary>
+/// A target that stops answering: its calls block instead of failing (a hung node, a frozen SMB session). The clock
+/// is the real one here, since what is under test is that the publish ends in time. The same against a frozen Samba
+/// server: tests/MdtShare.Build.SmbTests/FailoverTests.cs.
+/// </summary>
+public sealed class HungTargetTests : IDisposable
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+
+    private readonly TempDirectory _temp = new();
+    private readonly ManualResetEventSlim _answer = new();
+    private readonly RecordingListener _listener = new();
+    private readonly FaultyFileSystem _fs = new(new FakeClock());
+
+    public HungTargetTests()
+    {
+        Trees.Write(Source, ("Control/CustomSettings.ini", "[Settings]"), ("Scripts/LiteTouch.wsf", "<job/>"),
+            ("Operating Systems/W11/install.wim", new string('w', 300_000)), ("Boot/LiteTouchPE_x64.wim", new string('b', 100_000)));
+        Directory.CreateDirectory(_temp.Combine("cluster"));
+    }
+
+    private string Source => _temp.Combine("share");
+
+    public void Dispose()
+    {
+        _answer.Set();   // the abandoned calls return, and their threads end
+        _temp.Dispose();
+    }
+
+    /// <summary>Every call below <paramref name="root"/>, from the <paramref name="after"/>-th on, waits for an answer
+    /// that does not come.</summary>
+    private void Hang(string root, int after)
+    {
+        int calls = 0;
+        _fs.Fault = (_, path) =>
+        {
+            if (path.StartsWith(root, StringComparison.Ordinal) && Interlocked.Increment(ref calls) >= after)
+            {
+                _answer.Wait();
+            }
+        };
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(12)]
+    public void ATargetThatStopsAnswering_EndsThePublishWithItsCode_WithinTheWindowAndOneTimeout(int after)
+    {
+        string target = _temp.Combine("cluster", "Distribution$");
+        Hang(target, after);
+        var clock = Stopwatch.StartNew();
+
+        MirrorResult result = Publish(Options(target));
+
+        Assert.Equal("MDTS2010", result.Abort?.Code.Id);
+        Assert.Contains("got no answer within 1 s", result.Abort!.Message);
+        Assert.Equal("MDTS2009", _listener.Codes.First());
+
+        // No file failed: the only other finding is the lock the stopped publish could not remove from the silent target.
+        Assert.All(_listener.Diagnostics.Skip(1), d => Assert.Contains("could not remove the publish lock", d.Message));
+
+        // The window, one more timeout, and at most one backoff (4 s) of slack: never the server's "for ever".
+        Assert.InRange(clock.Elapsed, Window, Window + Timeout + TimeSpan.FromSeconds(4) + TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void OneSiteThatStopsAnswering_DoesNotStallTheOther()
+    {
+        string hung = _temp.Combine("cluster", "Stockholm$");
+        string healthy = _temp.Combine("cluster", "NewYork$");
+        Hang(hung, after: 8);
+
+        IReadOnlyList<MirrorResult> results = new MirrorEngine(_fs, SystemClock.Instance, _listener, isWindows: false)
+            .Publish([Options(hung), Options(healthy)], CancellationToken.None);
+
+        Assert.Equal("MDTS2010", results[0].Abort?.Code.Id);
+        Assert.True(results[1].Succeeded, string.Join("\n", _listener.Diagnostics));
+        Assert.Equal(Trees.Read(Source), Trees.Read(healthy, TargetOwnership.MarkerName));
+    }
+
+    private MirrorOptions Options(string target) => new(Source, target) { RetryWindow = Window, OperationTimeout = Timeout };
+
+    private MirrorResult Publish(MirrorOptions options) =>
+        new MirrorEngine(_fs, SystemClock.Instance, _listener, isWindows: false).Publish(options, CancellationToken.None);
+}
