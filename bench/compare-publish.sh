@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Publishing a share with MdtShare.Build side by side with `cp -a` and `rsync -a --delete`, tools alternating run
-# by run, page cache warm: a full publish to empty targets, a no-op, and a publish after a 1 % mutation of the
+# Publishing a share with MdtShare.Build side by side with `cp -a` and `rsync -a --delete`, in an order rotated run
+# by run, each tool's write-back to disk counted in its time (see synced below), page cache warm: a full publish to empty targets, a no-op, and a publish after a 1 % mutation of the
 # share. Ours twice: the whole `dotnet build -t:Publish` a user runs (MSBuild start-up included) and the engine
 # alone (bench/MdtShare.Bench mirror). Then three sites at once (fan-out: each file read once for all three, the
 # engine alone) against three cp -a and three rsync runs one after another, as a script would do them.
@@ -37,27 +37,39 @@ cat > "$work/project/deploymentshare.proj" <<XML
 </Project>
 XML
 export NUGET_PACKAGES="$work/nuget" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-ours() { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false "$@" >/dev/null; }
-ours || { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:m; exit 1; }  # restore and warm up
+ours_build() { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false; }
+ours_build >/dev/null || { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:m; exit 1; }  # restore and warm up
 tar cf - -C "$share" . | cat > /dev/null   # warm the page cache (tar skips reading data when writing to /dev/null itself)
 
 : > "$work/results"
+# Each tool's write-back is part of its time: what earlier tools left dirty is written back first (untimed), and the
+# tool's own dirty pages after it (timed), since ours flushes every file to disk as it goes and cp and rsync do not.
+synced() { sync; measure "$1" bash -c '"$@" && sync' _ "${@:2}"; }
+full-cp() { synced full-cp cp -a "$share" "$work/cp"; }
+full-rsync() { synced full-rsync rsync -a --delete "$share/" "$work/rsync/"; }
+full-ours() { rm -f "$work/project/obj/mdtshare-hash-cache.txt"; synced full-ours ours_build; }   # cold hash cache
+full-engine() { synced full-engine "$bench" mirror "$share" "$work/engine"; }
+sites3-cp() { synced sites3-cp bash -c 'for s in 1 2 3; do cp -a "$0" "$1/sites-cp$s"; done' "$share" "$work"; }
+sites3-rsync() { synced sites3-rsync bash -c 'for s in 1 2 3; do rsync -a --delete "$0/" "$1/sites-rsync$s/"; done' "$share" "$work"; }
+sites3-engine() { synced sites3-engine "$bench" mirror "$share" "$work/sites-ours1" "$work/sites-ours2" "$work/sites-ours3"; }
+noop-rsync() { synced noop-rsync rsync -a --delete "$share/" "$work/rsync/"; }
+noop-ours() { synced noop-ours ours_build; }
+noop-engine() { synced noop-engine "$bench" mirror "$share" "$work/engine"; }
+mutated-rsync() { synced mutated-rsync rsync -a --delete "$share/" "$work/rsync/"; }
+mutated-ours() { synced mutated-ours ours_build; }
+mutated-engine() { synced mutated-engine "$bench" mirror "$share" "$work/engine"; }
+export -f ours_build; export work
+
+# rotated K STEP...: the steps, starting with the K-th: no tool always runs first (or last) in its group.
+rotated() { local k=$1; shift; local steps=("$@"); for ((i = 0; i < ${#steps[@]}; i++)); do echo "${steps[(i + k) % ${#steps[@]}]}"; done; }
+
 for run in $(seq "$runs"); do
   rm -rf "$work/ours" "$work/engine" "$work/cp" "$work/rsync" "$work"/sites-*; sync
-  measure full-cp cp -a "$share" "$work/cp"
-  measure full-rsync rsync -a --delete "$share/" "$work/rsync/"
-  measure full-ours dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false
-  measure full-engine "$bench" mirror "$share" "$work/engine"
-  measure sites3-cp bash -c 'for s in 1 2 3; do cp -a "$0" "$1/sites-cp$s"; done' "$share" "$work"
-  measure sites3-rsync bash -c 'for s in 1 2 3; do rsync -a --delete "$0/" "$1/sites-rsync$s/"; done' "$share" "$work"
-  measure sites3-engine "$bench" mirror "$share" "$work/sites-ours1" "$work/sites-ours2" "$work/sites-ours3"
-  measure noop-rsync rsync -a --delete "$share/" "$work/rsync/"
-  measure noop-ours dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false
-  measure noop-engine "$bench" mirror "$share" "$work/engine"
+  for step in $(rotated "$run" full-cp full-rsync full-ours full-engine); do "$step"; done
+  for step in $(rotated "$run" sites3-cp sites3-rsync sites3-engine); do "$step"; done
+  for step in $(rotated "$run" noop-rsync noop-ours noop-engine); do "$step"; done
   python3 "$repo/bench/generate_share.py" "$share" --mutate 1 --seed $((100 + run)) >/dev/null
-  measure mutated-rsync rsync -a --delete "$share/" "$work/rsync/"
-  measure mutated-ours dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false
-  measure mutated-engine "$bench" mirror "$share" "$work/engine"
+  for step in $(rotated "$run" mutated-rsync mutated-ours mutated-engine); do "$step"; done
 done
 
 files=$(find "$share" -type f | wc -l); bytes=$(du -sb "$share" | cut -f1)

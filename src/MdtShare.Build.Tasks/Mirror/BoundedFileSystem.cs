@@ -4,7 +4,7 @@ using System.Runtime.ExceptionServices;
 namespace MdtShare.Build.Mirror;
 
 /// <summary>
-/// Bounds every call into a file system by a time limit. A server that stops answering (a hung cluster node, a frozen
+/// Bounds every call into a target by a time limit. A server that stops answering (a hung cluster node, a frozen
 /// SMB session) blocks a call for ever, and the retry window only counts failures: so each call runs on an I/O thread
 /// while its caller waits at most the limit. A call that does not return in time fails as a timed-out network call
 /// does (ETIMEDOUT; on Windows ERROR_SEM_TIMEOUT), which is an outage: the publish waits for the target as for a
@@ -13,7 +13,7 @@ namespace MdtShare.Build.Mirror;
 /// abandoned call's thread is left to the server; a new one serves the next call. Reads and writes of the streams it
 /// opens are bounded the same way.
 /// </summary>
-internal sealed class BoundedFileSystem(IMirrorFileSystem inner, TimeSpan limit, bool isWindows, CancellationToken givenUp) : IMirrorFileSystem
+internal sealed class BoundedFileSystem(IMirrorFileSystem inner, string target, TimeSpan limit, bool isWindows, CancellationToken givenUp) : IMirrorFileSystem
 {
     public IReadOnlyList<FileSystemEntry> Enumerate(string directory) => Call("listing", directory, () => inner.Enumerate(directory));
 
@@ -23,7 +23,10 @@ internal sealed class BoundedFileSystem(IMirrorFileSystem inner, TimeSpan limit,
 
     public FileSystemEntry? GetEntry(string path) => Call("reading", path, () => inner.GetEntry(path));
 
-    public Stream OpenRead(string path) => new BoundedStream(this, path, Call("opening", path, () => inner.OpenRead(path)));
+    /// <remarks>Reading the share is not bounded: its server is not the target, and a read of it blocked or failing
+    /// is not the target's outage.</remarks>
+    public Stream OpenRead(string path) =>
+        path.StartsWith(target, StringComparison.Ordinal) ? new BoundedStream(this, path, Call("opening", path, () => inner.OpenRead(path))) : inner.OpenRead(path);
 
     public Stream Create(string path) => new BoundedStream(this, path, Call("creating", path, () => inner.Create(path)));
 
@@ -45,76 +48,98 @@ internal sealed class BoundedFileSystem(IMirrorFileSystem inner, TimeSpan limit,
 
     private T Call<T>(string what, string path, Func<T> call)
     {
-        var work = new Work<T>(call);
-        IoThreads.Run(work.Run);
-        if (!work.Done.Wait(limit, givenUp))
+        T? value = default;
+        ExceptionDispatchInfo? failure = null;
+        var work = new Work(() =>
         {
+            try
+            {
+                value = call();
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        });
+        IoThreads.Run(work);
+        bool answered;
+        try
+        {
+            answered = work.Done.Wait(limit, givenUp);
+        }
+        catch (OperationCanceledException)
+        {
+            work.Abandon();
+            throw;
+        }
+
+        if (!answered)
+        {
+            work.Abandon();
+
             // ETIMEDOUT as .NET reports a Unix errno; ERROR_SEM_TIMEOUT as an HRESULT on Windows.
             throw new IOException($"{what} '{path}' got no answer within {limit.TotalSeconds:0} s (MirrorOperationTimeoutSeconds).",
                 isWindows ? unchecked((int)0x80070079) : 110);
         }
 
-        return work.Result();
+        failure?.Throw();
+        return value!;
     }
 
-    private sealed class Work<T>(Func<T> call)
+    /// <summary>One call. Abandoned by its caller before a thread took it, it is never made: a call made late could
+    /// act on a file the caller's next attempt is writing.</summary>
+    private sealed class Work(Action call)
     {
-        private T? _value;
-        private ExceptionDispatchInfo? _failure;
+        private int _state;   // 0 waiting, 1 taken by a thread, 2 abandoned
 
         public ManualResetEventSlim Done { get; } = new();
 
-        public void Run()
-        {
-            try
-            {
-                _value = call();
-            }
-            catch (Exception e)
-            {
-                _failure = ExceptionDispatchInfo.Capture(e);
-            }
+        /// <summary>Its caller stopped waiting: a call no thread has taken yet is never made; one running goes on.</summary>
+        public void Abandon() => Interlocked.CompareExchange(ref _state, 2, 0);
 
-            Done.Set();
-        }
+        /// <returns>False when its caller abandoned it first.</returns>
+        public bool Take() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
 
-        public T Result()
-        {
-            _failure?.Throw();
-            return _value!;
-        }
+        public void Make() => call();
     }
 
     /// <summary>Threads that only make file calls: a hung call keeps its thread, never one of the pool's or the
-    /// caller's. Idle ones end after a minute.</summary>
+    /// caller's. A thread is added only when every thread is busy (a hung one stays busy); idle ones end after a
+    /// minute.</summary>
     private static class IoThreads
     {
-        private static readonly BlockingCollection<Action> Queue = [];
-        private static int _idle;
+        private static readonly BlockingCollection<Work> Queue = [];
+        private static int _threads;
+        private static int _busy;
 
-        public static void Run(Action work)
+        public static void Run(Work work)
         {
             Queue.Add(work);
-            if (Queue.Count > Volatile.Read(ref _idle))
+            if (Volatile.Read(ref _busy) + Queue.Count > Volatile.Read(ref _threads))
             {
+                Interlocked.Increment(ref _threads);
                 new Thread(Serve) { IsBackground = true, Name = "MdtShare file call" }.Start();
             }
         }
 
         private static void Serve()
         {
-            while (true)
+            while (Queue.TryTake(out Work? work, TimeSpan.FromMinutes(1)))
             {
-                Interlocked.Increment(ref _idle);
-                bool taken = Queue.TryTake(out Action? work, TimeSpan.FromMinutes(1));
-                Interlocked.Decrement(ref _idle);
-                if (!taken)
+                if (!work.Take())
                 {
-                    return;
+                    continue;
                 }
 
-                work!();
+                Interlocked.Increment(ref _busy);
+                work.Make();
+
+                // Free before the caller wakes, so that its next call finds this thread rather than starting one.
+                Interlocked.Decrement(ref _busy);
+                work.Done.Set();
             }
+
+            Interlocked.Decrement(ref _threads);
         }
     }
 

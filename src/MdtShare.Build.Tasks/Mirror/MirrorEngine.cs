@@ -340,7 +340,7 @@ public sealed partial class MirrorEngine
         public Run(MirrorEngine engine, MirrorOptions options, MirrorResult result, CancellationToken cancellation)
         {
             _engine = engine;
-            _fs = new BoundedFileSystem(engine._fileSystem, options.OperationTimeout, engine._isWindows, _givenUp.Token);
+            _fs = new BoundedFileSystem(engine._fileSystem, options.DestinationRoot, options.OperationTimeout, engine._isWindows, _givenUp.Token);
             _options = options;
             _result = result;
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -762,8 +762,9 @@ public sealed partial class MirrorEngine
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = Token };
             Parallel.ForEach(items, parallel, item =>
             {
-                string temp = NewTemp(item);
-                Guarded(item.RelativePath, () => Retry(() => CopyOnce(item, temp), item.RelativePath), completed: () => CountCopied(item));
+                // A temp name per attempt: an abandoned call of an earlier attempt that the server makes late can only
+                // act on that attempt's own temp file.
+                Guarded(item.RelativePath, () => Retry(() => CopyOnce(item, NewTemp(item)), item.RelativePath), completed: () => CountCopied(item));
             });
 
             var copied = new List<CopyItem>();
