@@ -41,7 +41,10 @@ public sealed class WimlibImagex(string executable, CancellationToken cancellati
             throw new BootImageToolException($"cannot pass a path with a quote to wimlib: {localFile}");
         }
 
-        Run(["update", wim, image.ToString(), $"--command=add '{localFile}' '{pathInImage}'"], out int exit, out string errors);
+        // --rebuild: an update appends, leaving the replaced file's data in the WIM as an unreferenced blob, and that
+        // data is the old Bootstrap.ini (the old DeployRoot, and any credential it held). Rebuilt, the WIM holds
+        // only what its images reference.
+        Run(["update", wim, image.ToString(), "--rebuild", $"--command=add '{localFile}' '{pathInImage}'"], out int exit, out string errors);
         if (exit != 0)
         {
             throw new BootImageToolException(errors);

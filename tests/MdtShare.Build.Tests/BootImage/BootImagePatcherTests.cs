@@ -64,6 +64,25 @@ public sealed class BootImagePatcherTests : IDisposable
         Assert.Empty(Directory.EnumerateFiles(_temp.Combine("overlay", "Boot"), ".~mdtshare*"));
     }
 
+    /// <summary>The patched image holds no trace of the Bootstrap.ini it replaced: uncompressed (so the bytes would be
+    /// visible as they are), the file holds neither the old DeployRoot nor the old password anywhere.</summary>
+    [SkippableFact]
+    public void NoTraceOfTheOldBootstrapIniStaysInThePatchedImage()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        const string Secret = "Old-Pa55word-Only-In-The-Source";
+        Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
+        Wimlib.Capture(Tree("pe", OldIni + $"UserPassword={Secret}\r\n"), Source, compression: "none");
+        Assert.Contains(Secret, Encoding.ASCII.GetString(File.ReadAllBytes(Source)));
+
+        Assert.Equal(BootImageOutcome.Patched, Patcher(tool).Patch(Source, Output, Ini).Outcome);
+
+        string patched = Encoding.ASCII.GetString(File.ReadAllBytes(Output));
+        Assert.DoesNotContain(Secret, patched);
+        Assert.DoesNotContain(@"\\MDT01\DeploymentShare$", patched);
+        Assert.Contains(@"\\MDTCLUSTER\Distribution$", patched);
+    }
+
     /// <summary>The image's name, description and counts as wiminfo reports them.</summary>
     private static string ImageMetadata(string wim) => string.Join("\n", Wimlib.Run("info", wim, "1").Split('\n')
         .Where(l => l.StartsWith("Name:", StringComparison.Ordinal) || l.StartsWith("Description:", StringComparison.Ordinal)
