@@ -61,6 +61,7 @@ public sealed partial class MirrorEngine
             CopyPhase(publishing, run => plans[run].MetadataCopies, cancellation);
             EachRun(publishing, run => run.Finish(plans[run]));
             EachRun(publishing, run => run.WaitForHeldFiles());
+            EachRun(publishing, run => run.RemoveOwnTemps());
             EachRun(publishing, run => run.RecordPublished());
         }
         finally
@@ -331,6 +332,7 @@ public sealed partial class MirrorEngine
         private readonly ProgressThrottle _progress;
         private readonly DateTime _started;
         private readonly ConcurrentBag<CopyItem> _copiedThisPhase = new();
+        private readonly ConcurrentBag<string> _tempsLeft = new();
         private Diagnostic? _abort;
         private readonly PublishLock _lock;
         private bool _locked;
@@ -1040,9 +1042,20 @@ public sealed partial class MirrorEngine
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
             {
-                // Left for the next publish's sweep (a target given up is not waited for).
+                // Tried again at the end, with the retries an outage needs (a target given up is not waited for).
+                _tempsLeft.Add(path);
             }
         }
+
+        /// <summary>The temp files this publish could not remove when an attempt failed (in an outage, typically):
+        /// removed at the end, so that a publish that succeeds leaves none.</summary>
+        public void RemoveOwnTemps() => Step(() =>
+        {
+            while (_tempsLeft.TryTake(out string? temp))
+            {
+                Guarded(Path.GetFileName(temp), () => Retry(() => { DeleteTemp(temp); return true; }, "removing " + temp));
+            }
+        });
 
         /// <summary>A temp file may carry the read-only attribute it was to be published with, which Windows will not
         /// delete.</summary>
@@ -1056,6 +1069,10 @@ public sealed partial class MirrorEngine
             {
                 _fs.SetReadOnly(path, false);
                 _fs.DeleteFile(path);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && IsGone(path))
+            {
+                // Never made, or already removed.
             }
         }
 

@@ -499,6 +499,29 @@ public sealed class MirrorEngineTests : IDisposable
         AssertNoTempFiles();
     }
 
+    /// <summary>An outage that strikes in the middle of writing a file also fails the removal of that attempt's temp
+    /// file; the publish removes it once the target is back, and one that succeeds leaves none (found on Samba).</summary>
+    [Fact]
+    public void AnOutageMidWrite_LeavesNoTempFileOnceThePublishSucceeds()
+    {
+        bool struck = false;
+        _fs.Fault = (operation, path) =>
+        {
+            if (operation == "Write" && path.Contains(TreeSnapshot.TempPrefix, StringComparison.Ordinal) && !struck)
+            {
+                struck = true;
+                _fs.OutageAfter(operations: 1, TimeSpan.FromSeconds(30), _temp.Combine("cluster"));
+            }
+        };
+
+        MirrorResult result = Publish();
+
+        Assert.True(struck);
+        Assert.True(result.Succeeded, string.Join("\n", _listener.Diagnostics));
+        Assert.Equal(Expected(), Published());
+        AssertNoTempFiles();
+    }
+
     [Fact]
     public void OutageIsRiddenThroughWithOneWarning_AndFinishedFilesAreNotCopiedAgain()
     {
