@@ -31,6 +31,29 @@ public sealed class SampleTests(PackageFixture package)
             project.Read("bin/overlay/Control/Bootstrap.ini"));
     }
 
+    /// <summary>The sample rewrites host references: its logging share, inside the deployment share, is published
+    /// pointing into the cluster's share; its monitoring service stays on the MDT server and is reported; the publish
+    /// summary says what clients end up with.</summary>
+    [Fact]
+    public void SampleRewriteMapsSLShareIntoTheClusterShare_AndTheSummaryTellsWhatClientsGet()
+    {
+        using var project = new TestProject(package);
+        CopyDirectory(SampleFolder, project.Root, skip: ["bin", "obj", "nuget.config", "global.json"]);
+        string proj = Path.Combine(project.Root, "deploymentshare.proj");
+        File.WriteAllText(proj, File.ReadAllText(proj).Replace("\"../cluster-share\"", "\"cluster-share\"", StringComparison.Ordinal));
+
+        ProcessResult result = project.Build("deploymentshare.proj", "-t:Publish");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string published = project.Read("cluster-share/Control/CustomSettings.ini");
+        Assert.Equal(project.Read("DeploymentShare/Control/CustomSettings.ini").Replace(@"SLShare=\\MDT01\DeploymentShare$\Logs", @"SLShare=\\MDTCLUSTER\Distribution$\Logs"), published);
+        Assert.Contains("EventService=http://MDT01:9800", published);
+        Assert.Contains("warning MDTS1023", result.Output);
+        Assert.Contains(@"### What clients of `\\MDTCLUSTER\Distribution$` end up with", project.Read("bin/publish-summary.md"));
+        Assert.Contains(@"| any other client | Bootstrap.ini: Default; CustomSettings.ini: Default | `\\MDTCLUSTER\Distribution$` | `\\MDTCLUSTER\Distribution$\Logs` | none | `http://MDT01:9800` |",
+            project.Read("bin/publish-summary.md"));
+    }
+
     /// <summary>With wimlib the sample's boot image is made and patched too; in CI wimlib is installed, so the boot
     /// image is always checked there (elsewhere a machine without it checks the rest).</summary>
     [Fact]

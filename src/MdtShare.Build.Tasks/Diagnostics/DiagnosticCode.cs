@@ -49,6 +49,12 @@ public sealed class DiagnosticCode
     public static readonly DiagnosticCode FileAccessFailed = new("MDTS1019", Severity.Error);
     public static readonly DiagnosticCode OriginalDeployRootMalformed = new("MDTS1020", Severity.Warning);
     public static readonly DiagnosticCode HostReferenceFound = new("MDTS1021", Severity.Warning);
+    public static readonly DiagnosticCode OtherShareReferenceKept = new("MDTS1022", Severity.Warning);
+    public static readonly DiagnosticCode ServiceReferenceKept = new("MDTS1023", Severity.Warning);
+    public static readonly DiagnosticCode RootSendsClientsElsewhere = new("MDTS1024", Severity.Warning);
+    public static readonly DiagnosticCode SettingOutsideRules = new("MDTS1025", Severity.Warning);
+    public static readonly DiagnosticCode ClientsWithoutDeployRoot = new("MDTS1026", Severity.Warning);
+    public static readonly DiagnosticCode MediaDeployRootNotAdded = new("MDTS1027", Severity.Warning);
 
     // 2xxx: mirroring to publish targets.
     public static readonly DiagnosticCode NoPublishTarget = new("MDTS2000", Severity.Error);
@@ -110,6 +116,8 @@ public sealed class DiagnosticCode
         DeployRootNotSet, DynamicDeployRootKept, ShadowedSettingIgnored, DefaultSectionNotInPriority,
         PlaintextSecretPublished, SecretInProjectFile, BootstrapSettingInvalid, EnvironmentVariableNotSet,
         ValueNotRepresentable, OutputInsideDeploymentShare, FileAccessFailed, OriginalDeployRootMalformed, HostReferenceFound,
+        OtherShareReferenceKept, ServiceReferenceKept, RootSendsClientsElsewhere, SettingOutsideRules, ClientsWithoutDeployRoot,
+        MediaDeployRootNotAdded,
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
         SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild, TargetTooSmall, TargetRefused, PublishSiteUnknown, FreeSpaceUnknown,

@@ -1,145 +1,63 @@
 using System.Text.RegularExpressions;
 using MdtShare.Build.Diagnostics;
-using MdtShare.Build.Ini;
+using MdtShare.Build.IO;
 
 namespace MdtShare.Build.HostReferences;
 
-/// <summary>One place where the share names the MDT server outside Bootstrap.ini.</summary>
-public sealed record HostReference(string File, int Line, int Column, string What, string Text);
-
 /// <summary>
-/// Finds the MDT server's name where clients or the Workbench will still use it after the share moves to the
-/// cluster: UNC paths and URLs in CustomSettings.ini, Settings.xml, LocationServer.xml, task sequences and
-/// Applications.xml, and the bare server name in the keys and elements that take one. The server is named by the
-/// original DeployRoot; its short name and any FQDN of it match, case-insensitively.
+/// Finds the MDT server where the Workbench or task sequences still use it, outside the rules files: Settings.xml,
+/// LocationServer.xml, Applications.xml and each task sequence's ts.xml. These are reported, never rewritten:
+/// they are the Workbench's files.
 /// </summary>
-public sealed class HostReferenceScanner
+internal static class HostReferenceScanner
 {
-    private static readonly HashSet<string> BareHostKeys = new(StringComparer.OrdinalIgnoreCase) { "SQLServer", "WSUSServer", "MonitorHost" };
+    private static readonly Regex Element = new(@"<(?<key>\w+)>(?<value>[^<]*)</\k<key>>", RegexOptions.CultureInvariant);
 
-    private readonly string[] _names;
-    private readonly Regex _unc;
-    private readonly Regex _url;
-    private readonly Regex _bare;
-
-    public HostReferenceScanner(IEnumerable<string> hosts)
+    /// <summary>The share's XML files that name servers, as full paths.</summary>
+    public static IEnumerable<string> XmlFiles(string share)
     {
-        _names = hosts.Select(Short).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-        string names = string.Join("|", _names.Select(Regex.Escape));
-        string host = $@"(?<host>(?:{names})(?:\.[A-Za-z0-9-]+)*)";
-        _unc = new Regex($@"\\\\{host}(?=[\\/""'\s<;,]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        _url = new Regex($@"\b[a-z][a-z0-9+.-]*://{host}(?=[:/""'\s<;,]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        _bare = new Regex($@"^\s*{host}\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-    }
-
-    /// <summary>The files of a share that name servers, relative to the share root.</summary>
-    public static IEnumerable<string> FilesToScan(string share)
-    {
-        string control = Path.Combine(share, "Control");
-        if (!Directory.Exists(control))
+        string? control = ShareFiles.FindFolder(share, "Control");
+        if (control is null)
         {
             yield break;
         }
 
-        foreach (string name in new[] { "CustomSettings.ini", "Settings.xml", "LocationServer.xml", "Applications.xml" })
+        foreach (string name in new[] { "Settings.xml", "LocationServer.xml", "Applications.xml" })
         {
-            if (File.Exists(Path.Combine(control, name)))
+            if (ShareFiles.Find(control, name) is { } file)
             {
-                yield return "Control/" + name;
+                yield return file;
             }
         }
 
         foreach (string sequence in Directory.EnumerateDirectories(control).OrderBy(d => d, StringComparer.Ordinal))
         {
-            if (File.Exists(Path.Combine(sequence, "ts.xml")))
+            if (ShareFiles.Find(sequence, "ts.xml") is { } file)
             {
-                yield return "Control/" + Path.GetFileName(sequence) + "/ts.xml";
+                yield return file;
             }
         }
     }
 
-    public IEnumerable<HostReference> Scan(string file, string relativePath)
+    public static IEnumerable<Diagnostic> Scan(string file, ReferenceFinder finder)
     {
         string[] lines = File.ReadAllLines(file);
-        bool ini = relativePath.EndsWith(".ini", StringComparison.OrdinalIgnoreCase);
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i];
-
-            // Most lines do not mention the server at all: a substring test spares them the regexes.
-            if (!_names.Any(n => line.IndexOf(n, StringComparison.OrdinalIgnoreCase) >= 0)
-                || (ini && line.TrimStart().StartsWith(";", StringComparison.Ordinal)))
+            string what = Regex.Match(line, @"<([A-Za-z][\w.-]*)[^>]*>") is { Success: true } element ? "<" + element.Groups[1].Value + ">" : "a command line";
+            foreach (Reference reference in finder.InText(line, targetRoot: null))
             {
-                continue;
+                yield return CustomSettingsAnalyzer.Report(reference, what, null, file, i + 1, reference.Start + 1);
             }
 
-            foreach (Match match in _unc.Matches(line).Cast<Match>().Concat(_url.Matches(line).Cast<Match>()))
+            foreach (Match value in Element.Matches(line))
             {
-                yield return new HostReference(relativePath, i + 1, match.Index + 1, Subject(line, ini), match.Value);
-            }
-
-            if (BareHost(line, ini) is { } bare)
-            {
-                yield return new HostReference(relativePath, i + 1, bare.Column, bare.Key, bare.Value);
+                if (finder.AsBareValue(value.Groups["value"].Value, value.Groups["key"].Value) is { } bare)
+                {
+                    yield return CustomSettingsAnalyzer.Report(bare, value.Groups["key"].Value, null, file, i + 1, value.Groups["value"].Index + bare.Start + 1);
+                }
             }
         }
-    }
-
-    /// <summary>A value with the server's name in UNC paths and URLs replaced by <paramref name="newHost"/>.</summary>
-    public string Rewrite(string value, string newHost)
-    {
-        string Replace(Match m) => m.Value.Substring(0, m.Groups["host"].Index - m.Index) + newHost + m.Value.Substring(m.Groups["host"].Index - m.Index + m.Groups["host"].Length);
-        return _url.Replace(_unc.Replace(value, Replace), Replace);
-    }
-
-    public bool Names(string value) => _unc.IsMatch(value) || _url.IsMatch(value);
-
-    public static string HostOf(string deployRoot) => UncPath.TryParse(deployRoot, out _)?.Host ?? string.Empty;
-
-    private static string Short(string host) =>
-        host.IndexOf('.') is var dot and > 0 && !host.All(c => char.IsDigit(c) || c == '.') ? host.Substring(0, dot) : host;
-
-    private static string Subject(string line, bool ini)
-    {
-        if (ini && line.IndexOf('=') is var equals and > 0)
-        {
-            return line.Substring(0, equals).Trim();
-        }
-
-        Match element = Regex.Match(line, @"<([A-Za-z][\w.-]*)[^>]*>");
-        return element.Success ? "<" + element.Groups[1].Value + ">" : "a command line";
-    }
-
-    private (string Key, string Value, int Column)? BareHost(string line, bool ini)
-    {
-        string key;
-        string value;
-        int column;
-        if (ini)
-        {
-            int equals = line.IndexOf('=');
-            if (equals <= 0)
-            {
-                return null;
-            }
-
-            key = line.Substring(0, equals).Trim();
-            value = line.Substring(equals + 1);
-            column = equals + 2;
-        }
-        else
-        {
-            Match element = Regex.Match(line, @"<(?<key>\w+)>(?<value>[^<]*)</\k<key>>");
-            if (!element.Success)
-            {
-                return null;
-            }
-
-            key = element.Groups["key"].Value;
-            value = element.Groups["value"].Value;
-            column = element.Groups["value"].Index + 1;
-        }
-
-        return BareHostKeys.Contains(key) && _bare.IsMatch(value) ? (key, value.Trim(), column) : null;
     }
 }

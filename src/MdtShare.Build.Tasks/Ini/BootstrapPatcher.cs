@@ -87,6 +87,8 @@ public static class BootstrapPatcher
             document = Apply(document, text, path, change, diagnostics, log);
         }
 
+        document = PsdDeployRoots.Rewrite(document, changes.Where(c => c.IsDeployRoot).ToList(), text, log);
+
         ReportPlaintextSecrets(document, outputPath ?? path, diagnostics);
         return new PatchResult(IniText.Encode(document.ToString()), diagnostics, log, originals);
     }
@@ -136,11 +138,17 @@ public static class BootstrapPatcher
             .Select(s => (Section: s, Line: document.FindKey(s, rawKey)))
             .Where(x => x.Line >= 0)
             .ToList();
+        foreach (var (section, line) in targets.Where(t => !MdtKeys.IsRuleSection(t.Section.Name)))
+        {
+            diagnostics.Add(IgnoredOutsideRules(path, change.Key, text.FromRaw(section.Name!), line + 1, document.Lines[line].KeyStart + 1));
+        }
+
+        targets.RemoveAll(t => !MdtKeys.IsRuleSection(t.Section.Name));
         if (targets.Count == 0)
         {
-            if (!PriorityEntries(document).Any(e => string.Equals(e.Name, MdtKeys.Default, StringComparison.OrdinalIgnoreCase)))
+            if (!new RuleSet(document).Entries.Any(e => string.Equals(e.Name, MdtKeys.Default, StringComparison.OrdinalIgnoreCase)))
             {
-                int priorityLine = PriorityLine(document);
+                int priorityLine = RuleSet.PriorityLine(document);
                 diagnostics.Add(new Diagnostic(DiagnosticCode.DefaultSectionNotInPriority,
                     $"No section sets {change.Key}, so it is added to [Default], but Priority does not list Default: MDT will not read it there. Add Default to Priority or name the section with the Section metadata.",
                     path, priorityLine + 1, document.Lines[priorityLine].ValueStart + 1));
@@ -154,8 +162,13 @@ public static class BootstrapPatcher
             string current = document.Lines[line].Value!;
             if (change.IsDeployRoot && IsDynamic(current))
             {
+                string advice = current.IndexOf("%WDSServer%", StringComparison.OrdinalIgnoreCase) >= 0
+                    ? "it follows the PXE server that booted the client, and WDS is not a cluster role, so it can never be highly available. "
+                      + $"To send these clients to the cluster, write DeployRoot={change.Value} in the source file, or set it for this section: "
+                      + $"<BootstrapSetting Include=\"DeployRoot\" Section=\"{text.FromRaw(section.Name!)}\" Value=\"{change.Value}\" />"
+                    : "check that it resolves to the cluster.";
                 diagnostics.Add(new Diagnostic(DiagnosticCode.DynamicDeployRootKept,
-                    $"DeployRoot in [{text.FromRaw(section.Name!)}] is '{text.FromRaw(current)}', which clients resolve at boot; it is kept unchanged. Check that it resolves to the cluster.",
+                    $"DeployRoot in [{text.FromRaw(section.Name!)}] is '{text.FromRaw(current)}', which clients resolve at boot; it is kept unchanged: {advice}",
                     path, line + 1, document.Lines[line].ValueStart + 1));
                 continue;
             }
@@ -224,45 +237,32 @@ public static class BootstrapPatcher
         }
     }
 
+    /// <summary>A key MDT does not read from [Settings] or [DefaultGateway]: warned about, and treated as absent.</summary>
+    internal static Diagnostic IgnoredOutsideRules(string path, string key, string section, int line, int column) =>
+        new(DiagnosticCode.SettingOutsideRules,
+            $"{key} in [{section}] is ignored by MDT, which reads properties only from the sections Priority selects; the build treats it as absent and leaves this line unchanged.",
+            path, line, column);
+
+    /// <summary>Every credential the published file carries, also in blocks MDT does not read and on lines commented
+    /// out: the bytes are published all the same.</summary>
     private static void ReportPlaintextSecrets(IniDocument document, string path, List<Diagnostic> diagnostics)
     {
-        foreach (IniSection section in document.Sections.Where(s => s.IsFirstWithName))
+        foreach (IniLine line in document.Lines)
         {
-            foreach (int i in section.BodyIndexes)
+            string trimmed = line.Text.TrimStart(IniLine.MdtWhitespace);
+            int equals = trimmed.IndexOf('=');
+            if (line.Kind is not (IniLineKind.KeyValue or IniLineKind.Comment) || equals < 0)
             {
-                IniLine line = document.Lines[i];
-                if (line.Kind == IniLineKind.KeyValue && line.Value!.Length > 0 && MdtKeys.IsSecret(line.Key!))
-                {
-                    diagnostics.Add(new Diagnostic(DiagnosticCode.PlaintextSecretPublished,
-                        $"{line.Key} is set in plain text; the published Bootstrap.ini and every boot image built from it carry it, readable by anyone with the boot media.",
-                        path, i + 1, line.KeyStart + 1));
-                }
+                continue;
             }
-        }
-    }
 
-    internal static int PriorityLine(IniDocument document) =>
-        document.FindSection(MdtKeys.Settings) is { } settings ? document.FindKey(settings, MdtKeys.Priority) : -1;
-
-    /// <summary>Priority entries with their 1-based columns; MDT upper-cases the value, splits on ',' and trims.</summary>
-    internal static IEnumerable<(string Name, int Column)> PriorityEntries(IniDocument document)
-    {
-        int line = PriorityLine(document);
-        if (line < 0)
-        {
-            yield break;
-        }
-
-        IniLine priority = document.Lines[line];
-        int offset = priority.ValueStart;
-        foreach (string part in priority.Value!.Split(','))
-        {
-            string name = part.Trim(IniLine.MdtWhitespace);
-            int column = offset + part.IndexOf(name, StringComparison.Ordinal) + 1;
-            offset += part.Length + 1;
-            if (name.Length > 0)
+            string key = trimmed.Substring(0, equals).TrimStart(';', '#', '\'', ' ', '\t').Trim(IniLine.MdtWhitespace);
+            if (MdtKeys.IsSecret(key) && trimmed.Substring(equals + 1).Trim(IniLine.MdtWhitespace).Length > 0)
             {
-                yield return (name, column);
+                string where = line.Kind == IniLineKind.Comment ? " (on a line MDT does not read)" : string.Empty;
+                diagnostics.Add(new Diagnostic(DiagnosticCode.PlaintextSecretPublished,
+                    $"{key} is set in plain text{where}; the published Bootstrap.ini and every boot image built from it carry it, readable by anyone with the boot media.",
+                    path, line.Number, line.Text.Length - trimmed.Length + 1));
             }
         }
     }
@@ -289,14 +289,14 @@ public static class BootstrapPatcher
                 return;
             }
 
-            var customProperties = CustomProperties(settings);
-            foreach (var (name, column) in PriorityEntries(document))
+            var rules = new RuleSet(document);
+            foreach (var (name, column) in rules.Entries)
             {
                 if (string.Equals(name, MdtKeys.DefaultGateway, StringComparison.OrdinalIgnoreCase))
                 {
                     CheckGatewaySections(priorityLine, column);
                 }
-                else if (document.FindSection(name) is null && !MdtKeys.IsGatheredProperty(name) && !customProperties.Contains(name))
+                else if (document.FindSection(name) is null && !rules.IsPropertyEntry(name))
                 {
                     Add(DiagnosticCode.PrioritySectionMissing,
                         $"Priority lists '{text.FromRaw(name)}', but there is no [{text.FromRaw(name)}] section and it is not a property MDT gathers; MDT skips it.",
@@ -354,16 +354,6 @@ public static class BootstrapPatcher
                         i + 1, line.ValueStart + 1);
                 }
             }
-        }
-
-        /// <summary>Custom properties declared with [Settings] Properties=, whose values name sections at boot.</summary>
-        private HashSet<string> CustomProperties(IniSection settings)
-        {
-            int line = document.FindKey(settings, MdtKeys.Properties);
-            var names = line < 0
-                ? []
-                : document.Lines[line].Value!.Split(',').Select(p => p.Trim(IniLine.MdtWhitespace).Replace("(*)", string.Empty));
-            return new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
         }
 
         private void Add(DiagnosticCode code, string message, int line, int column, string? file = null) =>

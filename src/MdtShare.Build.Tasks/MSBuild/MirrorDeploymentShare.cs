@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.HostReferences;
 using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
@@ -80,6 +81,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     public ITaskItem[] ManualSteps { get; set; } = [];
 
     public ITaskItem[] HostReferences { get; set; } = [];
+
+    /// <summary>ReportHostReferences' ClientOutcomes: per target DeployRoot, what each kind of client ends up with.</summary>
+    public ITaskItem[] ClientOutcomes { get; set; } = [];
 
     [Output]
     public int Copied { get; private set; }
@@ -240,6 +244,10 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         report.HostReferences.AddRange(HostReferences.Select(r => new HostReferenceEntry(r.ItemSpec,
             int.TryParse(r.GetMetadata("Line"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int line) ? line : 0, r.GetMetadata("Text"))));
 
+        report.Clients.AddRange(ClientOutcomes.Select(c => (c.GetMetadata("TargetDeployRoot"), new ClientOutcome(c.ItemSpec, c.GetMetadata("Sections"),
+            Blank(c.GetMetadata("BootstrapDeployRoot")), Blank(c.GetMetadata("DeployRoot")), Blank(c.GetMetadata("SLShare")),
+            Blank(c.GetMetadata("BackupShare")), Blank(c.GetMetadata("EventService"))))));
+
         string markdown = PublishSummary.ToMarkdown(report);
         if (PublishReportFile.Length > 0)
         {
@@ -276,6 +284,8 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
             Log.LogMessage(MessageImportance.High, BuildAgent.UploadSummary(summaryFile));
         }
     }
+
+    private static string? Blank(string value) => value.Length == 0 ? null : value;
 
     private static IReadOnlyList<string> Split(string joined) => joined.Length == 0 ? [] : joined.Split('|');
 

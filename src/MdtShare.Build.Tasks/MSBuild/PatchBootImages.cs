@@ -1,5 +1,6 @@
 using MdtShare.Build.BootImage;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -75,7 +76,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
             return;
         }
 
-        string bootstrapIni = new[] { Path.Combine(overlay, "Control", "Bootstrap.ini"), Path.Combine(share, "Control", "Bootstrap.ini") }.First(File.Exists);
+        string bootstrapIni = ShareFiles.Find(overlay, "Control/Bootstrap.ini") ?? ShareFiles.Find(share, "Control/Bootstrap.ini")!;
         IBootImageTool? tool = BootImage.WimlibImagex.Find(WimlibImagex.Length > 0 ? ResolvePath(WimlibImagex) : null, Environment.GetEnvironmentVariable("PATH"), Cancellation);
         if (tool is null)
         {

@@ -13,8 +13,6 @@ namespace MdtShare.Build.Tasks;
 [MSBuildMultiThreadableTask]
 public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
 {
-    private const string RelativePath = "Control/Bootstrap.ini";
-
     /// <summary>The MDT deployment share folder (local path or UNC).</summary>
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
@@ -50,13 +48,14 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
         }
 
         string source = FindBootstrapIni(share);
-        var changes = ReadChanges();
+        string relativePath = ShareFiles.Relative(share, source);
+        var changes = ReadChanges(media: ShareFiles.Find(share, "Scripts/Media.tag") is not null);
         if (Log.HasLoggedErrors)
         {
             return;
         }
 
-        string destination = Path.Combine(overlay, RelativePath);
+        string destination = Path.Combine(overlay, relativePath);
         PatchResult result = BootstrapPatcher.Patch(File.ReadAllBytes(source), source, changes, destination);
         Report(result.Diagnostics);
         if (!result.Succeeded)
@@ -98,7 +97,7 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
 
         bool written = AtomicFile.WriteIfChanged(destination, result.Output);
         var item = new TaskItem(destination);
-        item.SetMetadata("RelativePath", RelativePath);
+        item.SetMetadata("RelativePath", relativePath);
         OverlayFiles = [item];
         string deployRoots = string.Join(", ", changes.Where(c => c.IsDeployRoot).Select(c => c.Value).Distinct());
         Message(MessageImportance.High,
@@ -121,21 +120,16 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
                 $"The deployment share folder '{share}' does not exist or cannot be reached."));
         }
 
-        string? control = FindEntry(share, "Control", Directory.EnumerateDirectories);
-        string? file = control is null ? null : FindEntry(control, "Bootstrap.ini", Directory.EnumerateFiles);
-        return file ?? throw new MdtShareException(new Diagnostic(DiagnosticCode.BootstrapIniNotFound,
-            $"'{share}' has no Control{Path.DirectorySeparatorChar}Bootstrap.ini; is DeploymentShare the root of an MDT deployment share?"));
+        string hint = ShareFiles.Find(share, "Content/Deploy/Control/Bootstrap.ini") is not null
+            ? $"it looks like a media folder: set DeploymentShare to its Content{Path.DirectorySeparatorChar}Deploy folder"
+            : "is DeploymentShare the root of an MDT deployment share?";
+        return ShareFiles.Find(share, "Control/Bootstrap.ini") ?? throw new MdtShareException(new Diagnostic(DiagnosticCode.BootstrapIniNotFound,
+            $"'{share}' has no Control{Path.DirectorySeparatorChar}Bootstrap.ini; {hint}"));
     }
 
-    private static string? FindEntry(string folder, string name, Func<string, IEnumerable<string>> enumerate)
-    {
-        string exact = Path.Combine(folder, name);
-        return File.Exists(exact) || Directory.Exists(exact)
-            ? exact
-            : enumerate(folder).FirstOrDefault(p => string.Equals(Path.GetFileName(p), name, StringComparison.OrdinalIgnoreCase));
-    }
-
-    private List<SettingChange> ReadChanges()
+    /// <param name="media">An offline media folder (Scripts/Media.tag): LiteTouch deploys from the media and sets
+    /// DeployRoot itself, so none is added.</param>
+    private List<SettingChange> ReadChanges(bool media)
     {
         string project = ProjectPath;
         var changes = new List<SettingChange>();
@@ -152,7 +146,20 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
             }
         }
 
-        if (!changes.Any(c => c.IsDeployRoot))
+        if (media)
+        {
+            if (changes.RemoveAll(c => c.IsDeployRoot) > 0)
+            {
+                Report(new Diagnostic(DiagnosticCode.MediaDeployRootNotAdded,
+                    "The deployment share is an offline media folder (Scripts\\Media.tag): LiteTouch deploys from the media and sets DeployRoot to it, so the DeployRoot given is not added; the rest of Bootstrap.ini is patched.",
+                    project));
+            }
+            else
+            {
+                Message(MessageImportance.High, "The deployment share is an offline media folder (Scripts\\Media.tag): it has no network DeployRoot, on purpose, and none is added.");
+            }
+        }
+        else if (!changes.Any(c => c.IsDeployRoot))
         {
             Report(new Diagnostic(DiagnosticCode.DeployRootNotSet,
                 "The DeployRoot property is not set; set it to the UNC path clients must use, e.g. <DeployRoot>\\\\MDTCLUSTER\\Distribution$</DeployRoot>.",

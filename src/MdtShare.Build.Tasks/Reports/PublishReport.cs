@@ -1,4 +1,5 @@
 using System.Globalization;
+using MdtShare.Build.HostReferences;
 using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
@@ -46,6 +47,9 @@ public sealed class PublishReport
 
     public List<HostReferenceEntry> HostReferences { get; } = [];
 
+    /// <summary>Per target DeployRoot, what each kind of client ends up with after the build.</summary>
+    internal List<(string Target, ClientOutcome Outcome)> Clients { get; } = [];
+
     public bool Succeeded => Targets.All(t => t.Succeeded);
 
     public byte[] ToJson()
@@ -76,6 +80,15 @@ public sealed class PublishReport
         foreach (HostReferenceEntry reference in HostReferences)
         {
             json.BeginObject().Value("file", reference.File).Value("line", reference.Line).Value("text", reference.Text).EndObject();
+        }
+
+        json.EndArray().BeginArray("clients");
+        foreach (var (target, outcome) in Clients)
+        {
+            json.BeginObject().Value("deployRootOfTarget", target).Value("client", outcome.Client).Value("sections", outcome.Sections)
+                .Value("bootstrapDeployRoot", outcome.BootstrapDeployRoot ?? string.Empty).Value("deployRoot", outcome.DeployRoot ?? string.Empty)
+                .Value("slShare", outcome.SLShare ?? string.Empty).Value("backupShare", outcome.BackupShare ?? string.Empty)
+                .Value("eventService", outcome.EventService ?? string.Empty).EndObject();
         }
 
         return json.EndArray().EndObject().ToUtf8();

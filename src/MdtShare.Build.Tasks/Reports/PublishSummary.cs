@@ -62,6 +62,18 @@ public static class PublishSummary
             report.ManualSteps.ForEach(step => md.Append("- ").Append(Text(step)).Append('\n'));
         }
 
+        foreach (var target in report.Clients.GroupBy(c => c.Target))
+        {
+            md.Append("\n### What clients of ").Append(Code(target.Key)).Append(" end up with\n\n")
+              .Append("| Client | Sections | DeployRoot | SLShare | BackupShare | EventService |\n|---|---|---|---|---|---|\n");
+            foreach (var (_, o) in target)
+            {
+                md.Append("| ").Append(Text(o.Client)).Append(" | ").Append(Text(o.Sections)).Append(" | ").Append(Cell(o.DeployRoot))
+                  .Append(o.BootstrapDeployRoot is { } first && !string.Equals(first, o.DeployRoot, StringComparison.OrdinalIgnoreCase) ? " (Bootstrap.ini: " + Cell(first) + ")" : string.Empty)
+                  .Append(" | ").Append(Cell(o.SLShare)).Append(" | ").Append(Cell(o.BackupShare)).Append(" | ").Append(Cell(o.EventService)).Append(" |\n");
+            }
+        }
+
         if (report.HostReferences.Count > 0)
         {
             md.Append("\n### Places that still name the MDT server\n\n");
@@ -70,6 +82,8 @@ public static class PublishSummary
 
         return md.ToString();
     }
+
+    private static string Cell(string? value) => value is null ? "none" : Code(value);
 
     private static string Verify(TargetEntry target) => target.Verify is not { } verify
         ? "–"

@@ -93,12 +93,14 @@ public class BootstrapPatcherTests
     }
 
     [Fact]
-    public void CommentsAreKeptAndCommentedKeysAreNotRewritten()
+    public void CommentsAreKeptAndCommentedKeysAreNotRewritten_ButACommentedPasswordIsStillPublished()
     {
         string input = "; MDT bootstrap\r\n[Settings]\r\nPriority=Default\r\n;DeployRoot=\\\\OLDSRV\\x\r\n\r\n[Default]\r\n; START NOTES\r\nDeployRoot=\\\\MDT01\\D$\r\n;UserPassword=hunter2\r\n";
         var (output, result) = Patch(input);
         Assert.Equal(input.Replace("\\\\MDT01\\D$", Cluster), output);
-        Assert.DoesNotContain(result.Diagnostics, d => d.Code == DiagnosticCode.PlaintextSecretPublished);
+        Diagnostic secret = Assert.Single(result.Diagnostics, d => d.Code == DiagnosticCode.PlaintextSecretPublished);
+        Assert.Equal((9, 1), (secret.Line, secret.Column));
+        Assert.DoesNotContain("hunter2", secret.Message);
     }
 
     [Fact]
@@ -385,7 +387,8 @@ public class BootstrapPatcherTests
     [InlineData("DomainAdminPassword")]
     [InlineData("AdminPassword")]
     [InlineData("DBPwd")]
-    [InlineData("ApiSecretToken")]
+    [InlineData("SQLPassword")]
+    [InlineData("ApiClientSecret")]
     public void PlaintextCredentialsWarnWithoutTheirValue(string key)
     {
         var (_, result) = Patch($"[Settings]\nPriority=Default\n[Default]\nDeployRoot=\\\\a\\b\n{key}=Hunter2!\n");

@@ -129,7 +129,9 @@ public sealed class PatchBootstrapIniTests : IDisposable
         Directory.Delete(_temp.Combine("share"), true);
         _temp.WriteFile("share/control/bootstrap.INI", Encoding.ASCII.GetBytes(Source));
         Assert.True(NewTask().Execute());
-        Assert.True(File.Exists(OverlayIni));
+
+        // The overlay copy keeps the share's own name, so a case-sensitive target gets one file, not two.
+        Assert.True(File.Exists(Path.Combine(_overlay, "control", "bootstrap.INI")));
     }
 
     [Theory]
