@@ -153,7 +153,7 @@ public sealed partial class MirrorEngine
     {
         var settled = new List<CopyItem>();
         var writers = new List<(Run Run, CopyItem Item, string Temp, Stream Stream)>();
-        void Drop((Run Run, CopyItem Item, string Temp, Stream Stream) writer, string reason, bool unhealthy = true)
+        void Drop((Run Run, CopyItem Item, string Temp, Stream Stream) writer, string reason, bool unhealthy = true, (Exception Error, DateTime Started)? failure = null)
         {
             writers.Remove(writer);
             writer.Run.FellBehind |= unhealthy;
@@ -175,7 +175,16 @@ public sealed partial class MirrorEngine
             // others go on (what is left is swept by the next publish).
             if (unhealthy)
             {
-                Task.Run(Discard);
+                Task.Run(() =>
+                {
+                    // The target's outage began with this call: its own retries later get no fresh window.
+                    if (failure is var (error, started))
+                    {
+                        writer.Run.NoteFailure(error, started);
+                    }
+
+                    Discard();
+                });
             }
             else
             {
@@ -186,13 +195,14 @@ public sealed partial class MirrorEngine
         foreach (var (run, item) in destinations.Where(d => !d.Run.Stopped && !d.Run.FellBehind))
         {
             string temp = run.NewTemp(item);
+            DateTime started = _clock.UtcNow;
             try
             {
                 writers.Add((run, item, temp, run.FileSystem.Create(temp)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Drop((run, item, temp, Stream.Null), e.Message);
+                Drop((run, item, temp, Stream.Null), e.Message, failure: (e, started));
             }
         }
 
@@ -212,6 +222,7 @@ public sealed partial class MirrorEngine
                     foreach (var writer in writers.ToList())
                     {
                         var watch = System.Diagnostics.Stopwatch.StartNew();
+                        DateTime started = _clock.UtcNow;
                         try
                         {
                             writer.Stream.Write(buffer, 0, read);
@@ -219,7 +230,7 @@ public sealed partial class MirrorEngine
                         }
                         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                         {
-                            Drop(writer, e.Message);
+                            Drop(writer, e.Message, failure: (e, started));
                         }
                     }
 
@@ -238,6 +249,8 @@ public sealed partial class MirrorEngine
 
             foreach (var writer in writers.ToList())
             {
+                // Several calls follow (flush, close, time, rename): the outage is dated from the first.
+                DateTime started = _clock.UtcNow;
                 try
                 {
                     FlushToDisk(writer.Stream);
@@ -261,7 +274,7 @@ public sealed partial class MirrorEngine
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    Drop(writer, e.Message);
+                    Drop(writer, e.Message, failure: (e, started));
                 }
             }
         }
@@ -365,6 +378,9 @@ public sealed partial class MirrorEngine
 
         /// <summary>Failed or lagged in the shared copies: copies the rest of its part on its own.</summary>
         public bool FellBehind { get; set; }
+
+        /// <summary>A call made outside this run's retries (a shared copy) failed.</summary>
+        public void NoteFailure(Exception error, DateTime started) => _retry.Observe(error, started);
 
         /// <summary>A step failed for good: the destination takes no further step.</summary>
         public bool Ended { get; private set; }

@@ -60,7 +60,9 @@ public sealed class RetryPolicy(
                 failingSince ??= started;
                 BeginOutage(e, now, generation);
 
-                TimeSpan failing = now - failingSince.Value;
+                // The window measures the target's outage, not this call's: a call first tried late in an outage (a
+                // target that fell behind, a worker that was busy reading) gets no fresh window of its own.
+                TimeSpan failing = now - Earliest(failingSince.Value);
                 if (failing >= window)
                 {
                     throw new RetryWindowExhaustedException(
@@ -77,6 +79,24 @@ public sealed class RetryPolicy(
 
     public void Execute(Action operation, string what, CancellationToken cancellation) =>
         Execute<object?>(() => { operation(); return null; }, what, cancellation);
+
+    /// <summary>A call made outside <see cref="Execute{T}"/> (a copy shared by several targets) failed: an outage
+    /// begins when that call began, so the retries that follow measure the window from there.</summary>
+    public void Observe(Exception error, DateTime started)
+    {
+        if (Classify(error) == FailureKind.Outage)
+        {
+            BeginOutage(error, started, Volatile.Read(ref _generation));
+        }
+    }
+
+    private DateTime Earliest(DateTime failingSince)
+    {
+        lock (_gate)
+        {
+            return _outageSince is { } outage && outage < failingSince ? outage : failingSince;
+        }
+    }
 
     public FailureKind Classify(Exception exception) => FailureClassifier.Classify(exception, isWindows, targetRootExists);
 

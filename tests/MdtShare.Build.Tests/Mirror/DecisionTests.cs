@@ -173,6 +173,39 @@ public class DecisionTests
         Assert.Single(listener.Infos, i => i.Contains("reachable again"));
     }
 
+    /// <summary>Seen on Samba with a frozen server and a second, healthy target: a call first tried late in the outage
+    /// (its target had fallen behind) got a fresh window of its own, and the publish ended 20 s in, not 13. The window
+    /// measures the outage.</summary>
+    [Fact]
+    public void ACallFirstTriedLateInAnOutageGetsNoFreshWindow()
+    {
+        var clock = new FakeClock();
+        var policy = new RetryPolicy(clock, TimeSpan.FromSeconds(60), "target", () => true, new RecordingListener(), isWindows: false);
+        DateTime outageBegan = clock.UtcNow;
+        DateTime? gaveUp = null;
+        int attempts = 0;
+
+        Assert.Throws<RetryWindowExhaustedException>(() => policy.Execute(() =>
+        {
+            if (++attempts == 2)
+            {
+                clock.Delay(TimeSpan.FromSeconds(50), CancellationToken.None);
+                try
+                {
+                    policy.Execute(() => throw new IOException("Connection timed out", 110), "a late file", CancellationToken.None);
+                }
+                finally
+                {
+                    gaveUp = clock.UtcNow;
+                }
+            }
+
+            throw new IOException("Connection timed out", 110);
+        }, "a file", CancellationToken.None));
+
+        Assert.InRange(gaveUp!.Value - outageBegan, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(61));
+    }
+
     [Fact]
     public void AFailureAfterTheRecoveryIsANewOutage()
     {
