@@ -4,7 +4,7 @@ using MdtShare.Build.Mirror;
 
 namespace MdtShare.Build.SmbTests;
 
-public sealed class Listener : IMirrorListener
+internal sealed class Listener : IMirrorListener
 {
     public ConcurrentQueue<Diagnostic> Diagnostics { get; } = new();
 

@@ -4,7 +4,7 @@ using MdtShare.Build.IO;
 
 namespace MdtShare.Build.BootImage;
 
-public enum BootImageOutcome
+internal enum BootImageOutcome
 {
     /// <summary>A patched copy was written to the overlay.</summary>
     Patched,
@@ -22,7 +22,7 @@ public enum BootImageOutcome
     OutOfDate,
 }
 
-public sealed record BootImageResult(string Source, string Output, BootImageOutcome Outcome, int Image,
+internal sealed record BootImageResult(string Source, string Output, BootImageOutcome Outcome, int Image,
     IReadOnlyList<string> DeployRootsBefore, IReadOnlyList<string> DeployRootsAfter, IReadOnlyList<Diagnostic> Diagnostics);
 
 /// <summary>
@@ -30,7 +30,7 @@ public sealed record BootImageResult(string Source, string Output, BootImageOutc
 /// source WIM is only read; the copy is patched under a temp name, read back and checked (content and boot index),
 /// then renamed into place. A stamp (source size and time; no content, so no secret) skips unchanged images.
 /// </summary>
-public sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
+internal sealed class BootImagePatcher(IBootImageTool tool, StampFile stamps)
 {
     public const string BootstrapPath = "/Deploy/Scripts/Bootstrap.ini";
 

@@ -1,16 +1,16 @@
 namespace MdtShare.Build.BootImage;
 
 /// <summary>Image count and the bootable image of a WIM.</summary>
-public sealed record WimInfo(int ImageCount, int BootIndex);
+internal sealed record WimInfo(int ImageCount, int BootIndex);
 
 /// <summary>A WIM failed to open, read or update; the message is the tool's own.</summary>
-public sealed class BootImageToolException(string message) : Exception(message);
+internal sealed class BootImageToolException(string message) : Exception(message);
 
 /// <summary>
 /// The operations boot-image patching needs from a WIM tool. wimlib (<see cref="WimlibImagex"/>) runs on every
 /// build agent; DISM on Windows could implement the same three operations.
 /// </summary>
-public interface IBootImageTool
+internal interface IBootImageTool
 {
     string Name { get; }
 

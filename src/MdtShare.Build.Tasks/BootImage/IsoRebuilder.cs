@@ -11,7 +11,7 @@ namespace MdtShare.Build.BootImage;
 /// WIM with xorriso, replaying the original El Torito boot records (BIOS and UEFI). The result is checked: the same
 /// boot records, and the embedded WIM byte for byte the patched one.
 /// </summary>
-public sealed class IsoRebuilder(string xorriso, StampFile stamps, CancellationToken cancellation = default)
+internal sealed class IsoRebuilder(string xorriso, StampFile stamps, CancellationToken cancellation = default)
 {
     public const string EmbeddedWim = "/sources/boot.wim";
 

@@ -8,7 +8,7 @@ namespace MdtShare.Build.BootImage;
 /// Remembers, per output file, what it was made from (sizes and times of the inputs: never content, so never a
 /// secret), so an output is made again only when an input changed.
 /// </summary>
-public sealed class StampFile(string path)
+internal sealed class StampFile(string path)
 {
     public static string Of(string file)
     {

@@ -4,7 +4,7 @@ using System.Text;
 namespace MdtShare.Build.BootImage;
 
 /// <summary>Runs an external tool (wimlib-imagex, xorriso) with exact arguments and collects its output.</summary>
-public static class ToolProcess
+internal static class ToolProcess
 {
     /// <exception cref="OperationCanceledException">Cancelled: the tool was killed, its output is discarded.</exception>
     public static byte[] Run(string executable, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace MdtShare.Build.BootImage;
 
 /// <summary><c>wimlib-imagex</c> (Debian package wimtools; a Windows build exists), run as a child process.</summary>
-public sealed class WimlibImagex(string executable, CancellationToken cancellation = default) : IBootImageTool
+internal sealed class WimlibImagex(string executable, CancellationToken cancellation = default) : IBootImageTool
 {
     // wimlib's WIMLIB_ERR_PATH_DOES_NOT_EXIST, the exit code of `extract` for a missing path.
     private const int PathDoesNotExist = 49;

@@ -1,6 +1,6 @@
 namespace MdtShare.Build.Diagnostics;
 
-public enum Severity
+internal enum Severity
 {
     Warning,
     Error,
@@ -12,7 +12,7 @@ public enum Severity
 /// </summary>
 /// <param name="Line">1-based line, or 0 when the finding is about the file as a whole.</param>
 /// <param name="Column">1-based column, or 0 when unknown.</param>
-public sealed record Diagnostic(DiagnosticCode Code, string Message, string? File = null, int Line = 0, int Column = 0)
+internal sealed record Diagnostic(DiagnosticCode Code, string Message, string? File = null, int Line = 0, int Column = 0)
 {
     public Severity Severity => Code.Severity;
 
@@ -21,7 +21,7 @@ public sealed record Diagnostic(DiagnosticCode Code, string Message, string? Fil
 }
 
 /// <summary>A coded failure that stops an engine; carries the same data as a <see cref="Diagnostic"/>.</summary>
-public sealed class MdtShareException : Exception
+internal sealed class MdtShareException : Exception
 {
     public MdtShareException(Diagnostic diagnostic)
         : base(diagnostic.Message) => Diagnostic = diagnostic;

@@ -4,7 +4,7 @@ namespace MdtShare.Build.Diagnostics;
 /// Every code the package can report. Codes are never reused; each has an entry in docs/errors.md
 /// (a unit test keeps the two in step).
 /// </summary>
-public sealed class DiagnosticCode
+internal sealed class DiagnosticCode
 {
     public const string HelpLinkBase = "https://github.com/mdtshare/MdtShare.Build/blob/main/docs/errors.md#";
 

@@ -1,7 +1,7 @@
 namespace MdtShare.Build.IO;
 
 /// <summary>Whole-file writes that never leave a torn file under the final name.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>
     /// Writes <paramref name="bytes"/> to <paramref name="path"/> unless it already holds exactly them, so an

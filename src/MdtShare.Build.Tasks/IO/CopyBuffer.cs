@@ -4,7 +4,7 @@ namespace MdtShare.Build.IO;
 /// One 1 MiB buffer per thread for sequential reads. A new array per file would put tens of thousands of
 /// large-object-heap arrays through the garbage collector on a big share; worker threads reuse theirs.
 /// </summary>
-public static class CopyBuffer
+internal static class CopyBuffer
 {
     public const int Size = 1024 * 1024;
 

@@ -7,7 +7,7 @@ namespace MdtShare.Build.IO;
 /// Writes the package's JSON reports, indented, UTF-8 without BOM. Hand-written because the task runs on .NET
 /// Framework too, where System.Text.Json would be a runtime dependency for a few reports.
 /// </summary>
-public sealed class JsonWriter
+internal sealed class JsonWriter
 {
     private readonly StringBuilder _text = new();
     private readonly Stack<bool> _hasMembers = new();

@@ -3,9 +3,9 @@ using MdtShare.Build.Diagnostics;
 namespace MdtShare.Build.Ini;
 
 /// <summary>A DeployRoot value found in the source file, before patching.</summary>
-public sealed record OriginalDeployRoot(string Section, string Value, int Line);
+internal sealed record OriginalDeployRoot(string Section, string Value, int Line);
 
-public sealed class PatchResult
+internal sealed class PatchResult
 {
     internal PatchResult(byte[] output, IReadOnlyList<Diagnostic> diagnostics, IReadOnlyList<string> changes,
         IReadOnlyList<OriginalDeployRoot> originalDeployRoots)
@@ -33,7 +33,7 @@ public sealed class PatchResult
 /// Rewrites settings in a Bootstrap.ini the way MDT reads it (ZTIUtility.vbs ReadIni, ZTIGather.wsf): only the
 /// values MDT would read change; every other byte stays.
 /// </summary>
-public static class BootstrapPatcher
+internal static class BootstrapPatcher
 {
     /// <param name="path">The source file, for findings about the input.</param>
     /// <param name="outputPath">Where the result goes, for findings about it (its line numbers).</param>

@@ -3,7 +3,7 @@ using System.Text;
 namespace MdtShare.Build.Ini;
 
 /// <summary>A section block: a header line and the lines up to the next line that starts with '['.</summary>
-public sealed record IniSection(string? Name, int HeaderIndex, int EndIndex, bool IsFirstWithName)
+internal sealed record IniSection(string? Name, int HeaderIndex, int EndIndex, bool IsFirstWithName)
 {
     /// <summary>Indexes of the lines after the header, up to (not including) the next header.</summary>
     public IEnumerable<int> BodyIndexes => Enumerable.Range(HeaderIndex + 1, EndIndex - HeaderIndex - 1);
@@ -13,7 +13,7 @@ public sealed record IniSection(string? Name, int HeaderIndex, int EndIndex, boo
 /// An immutable, byte-faithful view of an INI file as MDT reads it. Edits return a new document; lines that are
 /// not edited are reproduced exactly, including their line endings and a missing final newline.
 /// </summary>
-public sealed class IniDocument
+internal sealed class IniDocument
 {
     private IniDocument(IReadOnlyList<IniLine> lines)
     {

@@ -1,6 +1,6 @@
 namespace MdtShare.Build.Ini;
 
-public enum IniLineKind
+internal enum IniLineKind
 {
     Blank,
     Comment,
@@ -13,7 +13,7 @@ public enum IniLineKind
 /// One physical line, classified the way MDT's ZTIUtility.vbs <c>ReadIni</c> sees it. <see cref="Text"/> holds the
 /// file's bytes one char per byte (Latin-1), so writing it back reproduces the bytes exactly.
 /// </summary>
-public sealed class IniLine
+internal sealed class IniLine
 {
     /// <summary>The characters MDT's <c>TrimAllWS</c> removes: space, TAB, LF, VT, FF, CR and NBSP.</summary>
     internal static readonly char[] MdtWhitespace = [' ', '\t', '\n', '\v', '\f', '\r', '\u00A0'];

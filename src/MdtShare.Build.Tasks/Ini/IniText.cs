@@ -3,7 +3,7 @@ using MdtShare.Build.Diagnostics;
 
 namespace MdtShare.Build.Ini;
 
-public enum IniEncoding
+internal enum IniEncoding
 {
     /// <summary>ASCII or Windows-1252: what MDT's <c>OpenTextFile</c> reads.</summary>
     Ansi,
@@ -16,7 +16,7 @@ public enum IniEncoding
 /// The bytes of an INI file as text MDT would see, one char per byte, so that unedited lines round-trip exactly
 /// whatever their encoding. Only values we write are encoded, in the file's own encoding.
 /// </summary>
-public sealed class IniText
+internal sealed class IniText
 {
     private static readonly Encoding Latin1 = System.Text.Encoding.GetEncoding(28591);
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);

@@ -1,7 +1,7 @@
 namespace MdtShare.Build.Ini;
 
 /// <summary>What the MDT rules engine (ZTIGather.wsf, ZTIGather.xml) gives special meaning to.</summary>
-public static class MdtKeys
+internal static class MdtKeys
 {
     public const string DeployRoot = "DeployRoot";
     public const string Settings = "Settings";

@@ -5,7 +5,7 @@ namespace MdtShare.Build.Ini;
 /// sets it, or added to [Default] when none does.
 /// </summary>
 /// <param name="Origin">Where the change was declared, for messages (for example the project file).</param>
-public sealed record SettingChange(string Key, string Value, IReadOnlyList<string> Sections, string? Origin = null)
+internal sealed record SettingChange(string Key, string Value, IReadOnlyList<string> Sections, string? Origin = null)
 {
     public bool IsSecret => MdtKeys.IsSecret(Key);
 

@@ -4,7 +4,7 @@ namespace MdtShare.Build.Ini;
 /// The <c>\\server\share[\folder…]</c> form LiteTouch accepts for DeployRoot: it maps <c>\\server\share</c> and
 /// treats the rest as a path (ZTIUtility.vbs <c>ValidateConnectionEx</c>).
 /// </summary>
-public sealed class UncPath
+internal sealed class UncPath
 {
     private const string InvalidShareChars = "\"/\\[]:|<>+=;,?*";
     private const string InvalidFolderChars = "\"/\\:|<>?*";

@@ -62,7 +62,7 @@ public abstract class MdtShareTask : MSBuildTask, ICancelableTask
     protected abstract void ExecuteCore();
 
     /// <summary>A long step's progress: a Normal-importance line, and on Azure Pipelines the step's own progress.</summary>
-    protected void LogProgress(ProgressLine progress, string operation)
+    private protected void LogProgress(ProgressLine progress, string operation)
     {
         Message(MessageImportance.Normal, progress.ToString());
         if (BuildAgent.Current.IsAzurePipelines)
@@ -86,7 +86,7 @@ public abstract class MdtShareTask : MSBuildTask, ICancelableTask
     protected string ResolvePath(string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(ProjectDirectory, path));
 
-    protected void Report(Diagnostic diagnostic)
+    private protected void Report(Diagnostic diagnostic)
     {
         string file = BuildAgent.Current.Defuse(diagnostic.File ?? ProjectPath);
         string message = BuildAgent.Current.Defuse(diagnostic.Message);
@@ -102,7 +102,7 @@ public abstract class MdtShareTask : MSBuildTask, ICancelableTask
         }
     }
 
-    protected void Report(IEnumerable<Diagnostic> diagnostics)
+    private protected void Report(IEnumerable<Diagnostic> diagnostics)
     {
         foreach (Diagnostic diagnostic in diagnostics)
         {

@@ -4,7 +4,7 @@ using MdtShare.Build.IO;
 namespace MdtShare.Build.Manifest;
 
 /// <summary>SHA-256 with the platform's implementation (OpenSSL on Linux, CNG on Windows) and large sequential reads.</summary>
-public static class FileHasher
+internal static class FileHasher
 {
     public static string Hash(string path, CancellationToken cancellation)
     {

@@ -13,7 +13,7 @@ namespace MdtShare.Build.Manifest;
 /// copied over has a new id), as in git's index. The file ends with a count and a SHA-256 of everything before it: a
 /// truncated or corrupt cache is detected and rebuilt, never trusted; a cache of an earlier format is not used.
 /// </summary>
-public sealed class HashCache
+internal sealed class HashCache
 {
     private const string Magic = "mdtshare-hash-cache 2";
     private static readonly Encoding Utf8 = new UTF8Encoding(false);

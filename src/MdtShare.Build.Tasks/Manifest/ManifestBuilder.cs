@@ -3,11 +3,11 @@ using MdtShare.Build.Mirror;
 
 namespace MdtShare.Build.Manifest;
 
-public sealed record ManifestBuild(ShareManifest Manifest, int HashedFiles, long HashedBytes, int CachedFiles);
+internal sealed record ManifestBuild(ShareManifest Manifest, int HashedFiles, long HashedBytes, int CachedFiles);
 
 /// <summary>Hashes what the published share will hold (the share with overlays, excluded paths left out), in
 /// parallel, taking unchanged files' hashes from the cache.</summary>
-public static class ManifestBuilder
+internal static class ManifestBuilder
 {
     [MethodImpl(HotPath.Optimize)]
     public static ManifestBuild Build(SourceTree tree, HashCache cache, int parallelism, CancellationToken cancellation)

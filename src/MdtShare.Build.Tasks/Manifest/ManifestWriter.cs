@@ -4,14 +4,14 @@ using MdtShare.Build.Mirror;
 namespace MdtShare.Build.Manifest;
 
 /// <param name="Written">Whether the file was written (or, when only checking, would be).</param>
-public sealed record WrittenManifest(string File, ManifestBuild Build, bool Written);
+internal sealed record WrittenManifest(string File, ManifestBuild Build, bool Written);
 
 /// <summary>
 /// Builds and writes manifests (one per set of overlays) with one shared hash cache. When nothing was hashed and
 /// the share holds the same files as last time, the manifests written with that cache still hold (unless one was
 /// touched after it, e.g. edited by hand), so a rebuild with nothing changed serialises nothing.
 /// </summary>
-public static class ManifestWriter
+internal static class ManifestWriter
 {
     /// <returns>The manifests, whether the cache file was damaged and rebuilt, and whether it was (or would be) saved.</returns>
     /// <param name="cache">The cache loaded from <paramref name="cacheFile"/> (<see cref="HashCache.LoadInBackground"/>).</param>

@@ -5,14 +5,14 @@ using MdtShare.Build.Diagnostics;
 
 namespace MdtShare.Build.Manifest;
 
-public sealed record ManifestEntry(string Path, long Length, string Hash);
+internal sealed record ManifestEntry(string Path, long Length, string Hash);
 
 /// <summary>
 /// The SHA-256 of every file a published share holds, in GNU sha256sum format ("hash, two spaces, path"), sorted by
 /// ordinal path, UTF-8 without BOM, LF. Each entry is preceded by a "#size N" comment, which sha256sum skips and
 /// MdtShare's Verify uses to tell a size mismatch from a content mismatch.
 /// </summary>
-public sealed class ShareManifest
+internal sealed class ShareManifest
 {
     public const string Header = "# MdtShare.Build share manifest 1. Check a published copy from its root: sha256sum -c <this file>";
     private const string SizePrefix = "#size ";

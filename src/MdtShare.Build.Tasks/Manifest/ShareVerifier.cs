@@ -6,7 +6,7 @@ using MdtShare.Build.Mirror;
 namespace MdtShare.Build.Manifest;
 
 /// <summary>What one target looked like against the manifest. Paths are relative, '/'-separated, sorted.</summary>
-public sealed class VerifyResult(string target)
+internal sealed class VerifyResult(string target)
 {
     public string Target { get; } = target;
 
@@ -37,7 +37,7 @@ public sealed class VerifyResult(string target)
 /// else there (excluded paths, MdtShare's marker and lock, and interrupted publishes' temp files aside). Only files
 /// found by enumerating the target (never following links) are opened, so a manifest cannot make it read outside.
 /// </summary>
-public static class ShareVerifier
+internal static class ShareVerifier
 {
     /// <param name="written">For the quick check after a publish: what the publish wrote. A file with that size and
     /// last-write time (within <paramref name="tolerance"/>) is taken as verified, since it was hashed as it was

@@ -4,7 +4,7 @@ using MdtShare.Build.Mirror;
 namespace MdtShare.Build.Manifest;
 
 /// <summary>A verify result as coded findings, one per kind of drift, listing the first paths and the total.</summary>
-public static class VerifyFindings
+internal static class VerifyFindings
 {
     private const int PathsListed = 10;
 

@@ -4,7 +4,7 @@ using MdtShare.Build.IO;
 namespace MdtShare.Build.Manifest;
 
 /// <summary>The JSON report of one verified target (schema in docs/reference.md).</summary>
-public static class VerifyReport
+internal static class VerifyReport
 {
     public static byte[] ToJson(VerifyResult result, string manifestFile, DateTime finishedUtc) =>
         Write(new JsonWriter().BeginObject().Value("schema", "mdtshare-verify/1"), result, manifestFile, finishedUtc).EndObject().ToUtf8();

@@ -7,7 +7,7 @@ namespace MdtShare.Build.Manifest;
 /// Names that cannot live on a Windows share. A Linux build agent can hold them (a share copied from elsewhere, a
 /// generated file), so they are reported at build time, before anything is published.
 /// </summary>
-public static class WindowsNames
+internal static class WindowsNames
 {
     private const string InvalidChars = "\\:*?\"<>|";
 

@@ -1,14 +1,14 @@
 namespace MdtShare.Build.Mirror;
 
 /// <summary>Time for retries and progress; tests replace it so an outage of minutes takes no real time.</summary>
-public interface IClock
+internal interface IClock
 {
     DateTime UtcNow { get; }
 
     void Delay(TimeSpan delay, CancellationToken cancellation);
 }
 
-public sealed class SystemClock : IClock
+internal sealed class SystemClock : IClock
 {
     public static SystemClock Instance { get; } = new();
 

@@ -9,7 +9,7 @@ namespace MdtShare.Build.Mirror;
 /// <c>**</c> any number of folders, <c>*</c> any characters within a name, <c>?</c> exactly one. A pattern without
 /// a slash (<c>Audit.log</c>) matches at the root only. Matching ignores case, as Windows shares do.
 /// </summary>
-public sealed class ExcludeFilter
+internal sealed class ExcludeFilter
 {
     /// <summary>Client-written folders and the Workbench's own files.</summary>
     public static readonly IReadOnlyList<string> Defaults = ["Logs/**", "Captures/**", "Backup/**", "Audit.log"];

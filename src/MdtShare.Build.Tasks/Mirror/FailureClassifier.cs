@@ -1,6 +1,6 @@
 namespace MdtShare.Build.Mirror;
 
-public enum FailureKind
+internal enum FailureKind
 {
     /// <summary>Not worth retrying: access denied, invalid name, path too long, disk full, a missing source file.</summary>
     Permanent,
@@ -15,7 +15,7 @@ public enum FailureKind
 
 /// <summary>Decides whether an I/O failure is worth waiting for. Windows and POSIX codes are both known, so the
 /// decision is testable on either system.</summary>
-public static class FailureClassifier
+internal static class FailureClassifier
 {
     // What the Windows SMB client returns while a share's node fails over or the network drops (the NTSTATUS the
     // redirector gets, as Win32 maps it): ERROR_REM_NOT_LIST (STATUS_REMOTE_NOT_LISTENING), ERROR_BAD_NETPATH,

@@ -1,6 +1,6 @@
 namespace MdtShare.Build.Mirror;
 
-public enum EntryKind
+internal enum EntryKind
 {
     File,
     Directory,
@@ -13,13 +13,13 @@ public enum EntryKind
 /// number; 0 where unknown. Unlike the last-write time, no tool can put it back.</param>
 /// <param name="FileId">The file's inode number or Windows file id; 0 where unknown. A file replaced by another
 /// (a restore, a copy over it) gets a new one.</param>
-public sealed record FileSystemEntry(string Name, EntryKind Kind, long Length, DateTime LastWriteTimeUtc, bool ReadOnly, long ChangeStamp = 0, long FileId = 0);
+internal sealed record FileSystemEntry(string Name, EntryKind Kind, long Length, DateTime LastWriteTimeUtc, bool ReadOnly, long ChangeStamp = 0, long FileId = 0);
 
 /// <summary>
 /// The few file operations the mirror performs. The real implementation is <see cref="PhysicalFileSystem"/>; the
 /// seam exists only so tests can inject faults the real world cannot produce on demand (a failover, a full disk).
 /// </summary>
-public interface IMirrorFileSystem
+internal interface IMirrorFileSystem
 {
     /// <summary>The entries of one folder, not recursive, links reported as links.</summary>
     IReadOnlyList<FileSystemEntry> Enumerate(string directory);

@@ -2,7 +2,7 @@ using MdtShare.Build.Diagnostics;
 
 namespace MdtShare.Build.Mirror;
 
-public sealed partial class MirrorEngine
+internal sealed partial class MirrorEngine
 {
     /// <summary>Work on a file that another process holds open, waiting for the rest of the publish to be done.</summary>
     /// <param name="Work">Tries the work again; false when it held part of itself back once more.</param>

@@ -3,7 +3,7 @@ using MdtShare.Build.Manifest;
 
 namespace MdtShare.Build.Mirror;
 
-public sealed partial class MirrorEngine
+internal sealed partial class MirrorEngine
 {
     /// <summary>
     /// Deciding whether a target file is already the share's. A file can be rewritten with its size and last-write

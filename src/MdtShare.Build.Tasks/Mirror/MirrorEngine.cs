@@ -10,7 +10,7 @@ namespace MdtShare.Build.Mirror;
 /// atomic per-file replace (temp name, flush, timestamps, rename), bulk first and metadata last, and outages
 /// ridden through. Knows nothing of MSBuild.
 /// </summary>
-public sealed partial class MirrorEngine
+internal sealed partial class MirrorEngine
 {
     private readonly IMirrorFileSystem _fileSystem;
     private readonly IClock _clock;

@@ -1,6 +1,6 @@
 namespace MdtShare.Build.Mirror;
 
-public enum CompareMode
+internal enum CompareMode
 {
     /// <summary>Same size and last-write time within the tolerance: unchanged (robocopy's default, with /FFT tolerance).</summary>
     Timestamp,
@@ -9,7 +9,7 @@ public enum CompareMode
     Content,
 }
 
-public sealed class MirrorOptions(string sourceRoot, string destinationRoot)
+internal sealed class MirrorOptions(string sourceRoot, string destinationRoot)
 {
     public string SourceRoot { get; } = sourceRoot;
 

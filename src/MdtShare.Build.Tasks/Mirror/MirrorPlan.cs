@@ -1,30 +1,30 @@
 using System.Runtime.CompilerServices;
 namespace MdtShare.Build.Mirror;
 
-public enum CopyReason
+internal enum CopyReason
 {
     New,
     Changed,
 }
 
 /// <param name="ReplacedLength">The size of the target file it replaces (0 for a new file).</param>
-public sealed record CopyItem(TreeFile Source, string RelativePath, string DestinationPath, CopyReason Reason, bool ReplacesReadOnly, long ReplacedLength);
+internal sealed record CopyItem(TreeFile Source, string RelativePath, string DestinationPath, CopyReason Reason, bool ReplacesReadOnly, long ReplacedLength);
 
-public enum DeleteKind
+internal enum DeleteKind
 {
     File,
     Link,
     Directory,
 }
 
-public sealed record DeleteItem(string RelativePath, string FullPath, DeleteKind Kind, bool ReadOnly = false);
+internal sealed record DeleteItem(string RelativePath, string FullPath, DeleteKind Kind, bool ReadOnly = false);
 
 /// <summary>An unchanged file whose read-only attribute, or last-write time beyond the tolerance (same bytes under a
 /// content comparison), differs from the share's: both are set as the share has them.</summary>
-public sealed record AttributeFix(string RelativePath, string DestinationPath, bool ReadOnly, DateTime LastWriteTimeUtc);
+internal sealed record AttributeFix(string RelativePath, string DestinationPath, bool ReadOnly, DateTime LastWriteTimeUtc);
 
 /// <summary>A target entry spelled differently from the source's in letter case only, renamed to the source's spelling.</summary>
-public sealed record CaseRename(string From, string To, string RelativePath, bool IsDirectory);
+internal sealed record CaseRename(string From, string To, string RelativePath, bool IsDirectory);
 
 /// <summary>
 /// What a publish must do to make a destination equal the source plus overlays, in the order it must be done:
@@ -32,7 +32,7 @@ public sealed record CaseRename(string From, string To, string RelativePath, boo
 /// Target names are matched to the source's ignoring letter case, as a Windows share does: there `drivers/a.INF` IS
 /// `Drivers/A.inf`, so copying the one and purging the other would delete the file just written.
 /// </summary>
-public sealed class MirrorPlan
+internal sealed class MirrorPlan
 {
     /// <summary>Folders first, parents before children, then files.</summary>
     public List<CaseRename> CaseRenames { get; } = [];

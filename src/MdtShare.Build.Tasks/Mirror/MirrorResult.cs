@@ -3,7 +3,7 @@ using MdtShare.Build.Diagnostics;
 namespace MdtShare.Build.Mirror;
 
 /// <summary>What one publish to one destination did. Counters are updated from worker threads.</summary>
-public sealed class MirrorResult
+internal sealed class MirrorResult
 {
     private int _copied;
     private int _updated;
@@ -69,7 +69,7 @@ public sealed class MirrorResult
 }
 
 /// <summary>What the mirror tells its host while it runs. Called from worker threads.</summary>
-public interface IMirrorListener
+internal interface IMirrorListener
 {
     void Report(Diagnostic diagnostic);
 

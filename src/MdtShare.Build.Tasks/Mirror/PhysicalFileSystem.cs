@@ -4,7 +4,7 @@ using MdtShare.Build.IO;
 
 namespace MdtShare.Build.Mirror;
 
-public sealed class PhysicalFileSystem : IMirrorFileSystem
+internal sealed class PhysicalFileSystem : IMirrorFileSystem
 {
     private const int NoBuffer = 1;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace MdtShare.Build.Mirror;
 
 /// <summary>Where a long publish is: files, bytes, rate and time left. Sent at most once per progress interval.</summary>
-public sealed record ProgressLine(string Target, int Files, int TotalFiles, long Bytes, long TotalBytes, TimeSpan Elapsed)
+internal sealed record ProgressLine(string Target, int Files, int TotalFiles, long Bytes, long TotalBytes, TimeSpan Elapsed)
 {
     /// <summary>Done so far, by bytes (by files when nothing but empty files is copied).</summary>
     public int Percent => (int)(TotalBytes > 0 ? 100 * Bytes / TotalBytes : TotalFiles > 0 ? 100L * Files / TotalFiles : 100);

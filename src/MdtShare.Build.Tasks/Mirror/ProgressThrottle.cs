@@ -1,7 +1,7 @@
 namespace MdtShare.Build.Mirror;
 
 /// <summary>Lets a progress line through at most once per interval, from any thread; the first after one interval.</summary>
-public sealed class ProgressThrottle(TimeSpan interval, DateTime started)
+internal sealed class ProgressThrottle(TimeSpan interval, DateTime started)
 {
     private readonly object _gate = new();
     private DateTime _last = started;

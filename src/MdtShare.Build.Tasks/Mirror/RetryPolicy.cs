@@ -3,7 +3,7 @@ using MdtShare.Build.Diagnostics;
 namespace MdtShare.Build.Mirror;
 
 /// <summary>The retry window ran out: the target stayed unreachable too long.</summary>
-public sealed class RetryWindowExhaustedException(string message, Exception inner) : IOException(message, inner);
+internal sealed class RetryWindowExhaustedException(string message, Exception inner) : IOException(message, inner);
 
 /// <summary>
 /// Rides through target outages: an operation failing with an outage-class error waits with backoff and tries
@@ -11,7 +11,7 @@ public sealed class RetryWindowExhaustedException(string message, Exception inne
 /// gives one warning, not one per file. Other failures are thrown at once: a permanent one fails its file, and a busy
 /// one (a file held open by a client) is the engine's to hold back until the rest is published.
 /// </summary>
-public sealed class RetryPolicy(
+internal sealed class RetryPolicy(
     IClock clock, TimeSpan window, string targetName, Func<bool> targetRootExists, IMirrorListener listener, bool isWindows)
 {
     private static readonly TimeSpan[] Backoff =

@@ -6,7 +6,7 @@ namespace MdtShare.Build.Mirror;
 /// An overlay file replaces the share's file of the same path whatever its letter case, keeping the share's
 /// spelling, so a case-insensitive target never sees two names for one file.
 /// </summary>
-public sealed class SourceTree
+internal sealed class SourceTree
 {
     private const string ControlFolder = "Control";
 

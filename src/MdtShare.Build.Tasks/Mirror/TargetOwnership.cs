@@ -8,7 +8,7 @@ namespace MdtShare.Build.Mirror;
 /// The two files MdtShare keeps at a destination's root: an ownership marker written by the first publish (a
 /// purge is only ever done in a folder we own) and the lock that keeps a second publisher out (<see cref="PublishLock"/>).
 /// </summary>
-public static class TargetOwnership
+internal static class TargetOwnership
 {
     public const string MarkerName = ".mdtshare-target";
     public const string LockName = PublishLock.Name;

@@ -4,14 +4,14 @@ namespace MdtShare.Build.Mirror;
 
 /// <summary>A file seen in a tree: where it is, and what it looked like when enumerated (the stamps: see
 /// <see cref="FileSystemEntry"/>).</summary>
-public sealed record TreeFile(string RelativePath, string FullPath, long Length, DateTime LastWriteTimeUtc, bool ReadOnly, long ChangeStamp = 0, long FileId = 0);
+internal sealed record TreeFile(string RelativePath, string FullPath, long Length, DateTime LastWriteTimeUtc, bool ReadOnly, long ChangeStamp = 0, long FileId = 0);
 
 /// <summary>
 /// One recursive, link-safe enumeration of a tree: links are recorded, never followed, so enumeration cannot loop
 /// or leave the tree. Relative paths use '/'. Excluded paths are left out; on a destination the folders holding
 /// excluded content are remembered so they are never purged.
 /// </summary>
-public sealed class TreeSnapshot
+internal sealed class TreeSnapshot
 {
     public const string TempPrefix = ".~mdtshare.";
     public const string TempSuffix = ".tmp";

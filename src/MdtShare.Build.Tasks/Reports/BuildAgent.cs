@@ -4,7 +4,7 @@ namespace MdtShare.Build.Reports;
 /// The CI system the build runs under, told by its environment: GitHub Actions names a job summary file in
 /// GITHUB_STEP_SUMMARY; Azure Pipelines sets TF_BUILD and reads logging commands from any output line.
 /// </summary>
-public sealed class BuildAgent(Func<string, string?> environment)
+internal sealed class BuildAgent(Func<string, string?> environment)
 {
     public static BuildAgent Current { get; } = new(Environment.GetEnvironmentVariable);
 

@@ -7,15 +7,15 @@ using MdtShare.Build.Mirror;
 namespace MdtShare.Build.Reports;
 
 /// <summary>A boot image as the build left it: the DeployRoot values its Bootstrap.ini named before and after.</summary>
-public sealed record BootImageEntry(string Path, int Image, string Overlay, IReadOnlyList<string> DeployRootBefore, IReadOnlyList<string> DeployRootAfter, string Outcome);
+internal sealed record BootImageEntry(string Path, int Image, string Overlay, IReadOnlyList<string> DeployRootBefore, IReadOnlyList<string> DeployRootAfter, string Outcome);
 
 /// <summary>A place in the share that still names the MDT server (an MDTS1021 warning).</summary>
-public sealed record HostReferenceEntry(string File, int Line, string Text);
+internal sealed record HostReferenceEntry(string File, int Line, string Text);
 
 /// <summary>The publish's own check of one target: Quick or Full.</summary>
-public sealed record VerifyEntry(string Mode, VerifyResult Result, string ReportFile);
+internal sealed record VerifyEntry(string Mode, VerifyResult Result, string ReportFile);
 
-public sealed record TargetEntry(MirrorResult Result, VerifyEntry? Verify)
+internal sealed record TargetEntry(MirrorResult Result, VerifyEntry? Verify)
 {
     public bool Succeeded => Result.Succeeded && Verify?.Result.Passed != false;
 }
@@ -24,7 +24,7 @@ public sealed record TargetEntry(MirrorResult Result, VerifyEntry? Verify)
 /// What one publish did, for people (publish-summary.md, also a CI job summary) and for tools (publish-report.json,
 /// schema mdtshare-publish/1 in docs/reference.md).
 /// </summary>
-public sealed class PublishReport
+internal sealed class PublishReport
 {
     public const string Schema = "mdtshare-publish/1";
 

@@ -6,7 +6,7 @@ namespace MdtShare.Build.Reports;
 
 /// <summary>The publish report as Markdown: publish-summary.md, and the job summary on GitHub Actions and Azure
 /// Pipelines.</summary>
-public static class PublishSummary
+internal static class PublishSummary
 {
     public static string ToMarkdown(PublishReport report)
     {

@@ -34,10 +34,11 @@ public sealed class ChangeDetectionTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Theory]
-    [InlineData(CompareMode.Timestamp)]
-    [InlineData(CompareMode.Content)]
-    public void AnEditWithSizeAndTimePutBack_IsCopied(CompareMode compare)
+    [InlineData(nameof(CompareMode.Timestamp))]
+    [InlineData(nameof(CompareMode.Content))]
+    public void AnEditWithSizeAndTimePutBack_IsCopied(string mode)
     {
+        var compare = Enum.Parse<CompareMode>(mode);
         Assert.True(Publish(compare).Succeeded);
         File.WriteAllText(Script, "<JOB/>");
         File.SetLastWriteTimeUtc(Script, Yesterday);

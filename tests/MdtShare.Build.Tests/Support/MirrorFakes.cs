@@ -5,7 +5,7 @@ using MdtShare.Build.Mirror;
 namespace MdtShare.Build.Tests.Support;
 
 /// <summary>A clock whose delays take no real time: an outage of minutes passes instantly.</summary>
-public sealed class FakeClock : IClock
+internal sealed class FakeClock : IClock
 {
     private readonly object _gate = new();
     private DateTime _now = new(2026, 11, 26, 12, 0, 0, DateTimeKind.Utc);
@@ -28,7 +28,7 @@ public sealed class FakeClock : IClock
     }
 }
 
-public sealed class RecordingListener : IMirrorListener
+internal sealed class RecordingListener : IMirrorListener
 {
     public ConcurrentQueue<Diagnostic> Diagnostics { get; } = new();
 
@@ -51,7 +51,7 @@ public sealed class RecordingListener : IMirrorListener
 /// The real file system with a hook before every operation (and every write into a file it created), for faults the
 /// real world cannot produce on demand, and a log of the operations that changed something.
 /// </summary>
-public sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
+internal sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
 {
     private readonly PhysicalFileSystem _real = PhysicalFileSystem.Instance;
     private DateTime? _outageEnds;

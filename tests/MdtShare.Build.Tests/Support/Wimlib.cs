@@ -7,7 +7,7 @@ namespace MdtShare.Build.Tests.Support;
 /// The real wimlib-imagex and xorriso for boot-image tests. CI installs them (.ci/run), and there a missing tool
 /// fails the test; on a developer machine without them the tests are skipped with a message naming the package.
 /// </summary>
-public static class Wimlib
+internal static class Wimlib
 {
     public static WimlibImagex Require() => new(RequireTool(WimlibImagex.Find(null, Path())?.Name, "wimlib-imagex", "wimtools"));
 

@@ -1,0 +1,19 @@
+using MdtShare.Build.Tasks;
+
+namespace MdtShare.Build.Tests;
+
+/// <summary>The package's contract is its tasks and their MSBuild properties: nothing else is public API.</summary>
+public sealed class PublicSurfaceTests
+{
+    [Fact]
+    public void OnlyTheTasksAndTheirBaseArePublic()
+    {
+        var exported = typeof(MdtShareTask).Assembly.GetExportedTypes().Select(t => t.Name).Order(StringComparer.Ordinal);
+
+        Assert.Equal(
+        [
+            "MdtShareTask", "MirrorDeploymentShare", "PatchBootImages", "PatchBootstrapIni", "ReportHostReferences",
+            "VerifyShareHashes", "WriteShareManifest",
+        ], exported);
+    }
+}
