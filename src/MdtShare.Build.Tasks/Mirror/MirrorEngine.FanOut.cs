@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using MdtShare.Build.Diagnostics;
-using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 
 namespace MdtShare.Build.Mirror;
