@@ -86,6 +86,13 @@ public abstract class MdtShareTask : MSBuildTask, ICancelableTask
     protected string ResolvePath(string path) =>
         Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(ProjectDirectory, path));
 
+    /// <summary>The files every task that reads a share skips: ours, and the MirrorExclude items.</summary>
+    private protected static IReadOnlyList<string> Excludes(ITaskItem[] items) =>
+        ExcludeFilter.Defaults.Concat(items.Select(e => e.ItemSpec)).ToList();
+
+    /// <summary>Files hashed at once: the parameter, or one per processor when it is 0.</summary>
+    private protected static int HashParallelism(int parameter) => parameter > 0 ? parameter : Environment.ProcessorCount;
+
     private protected void Report(Diagnostic diagnostic)
     {
         string file = BuildAgent.Current.Defuse(diagnostic.File ?? ProjectPath);

@@ -146,11 +146,11 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     {
         var listener = new Listener(this);
         var engine = new MirrorEngine(listener);
-        var exclude = ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)).ToList();
+        var exclude = Excludes(Exclude);
         var publishes = new List<(ITaskItem Target, MirrorOptions Options, ShareManifest? Manifest, string ManifestFile)>();
         foreach (ITaskItem target in Targets)
         {
-            string manifestFile = target.GetMetadata("ShareManifest");
+            string manifestFile = target.GetMetadata(Metadata.ShareManifest);
             var findings = new List<Diagnostic>();
             ShareManifest? manifest = manifestFile.Length == 0 ? null : ManifestReader.Read(ResolvePath(manifestFile), findings);
             Report(findings);
@@ -159,7 +159,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
                 continue;
             }
 
-            var overlays = new[] { OverlayDirectory, target.GetMetadata("OverlayDirectory") }
+            var overlays = new[] { OverlayDirectory, target.GetMetadata(Metadata.OverlayDirectory) }
                 .Where(o => o.Length > 0).Select(ResolvePath).ToList();
             var options = new MirrorOptions(share, ResolvePath(target.ItemSpec))
             {
@@ -211,7 +211,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         VerifyResult result;
         try
         {
-            result = ShareVerifier.Verify(manifest, options.DestinationRoot, new ExcludeFilter(options.Exclude), Environment.ProcessorCount,
+            result = ShareVerifier.Verify(manifest, options.DestinationRoot, new ExcludeFilter(options.Exclude), HashParallelism(0),
                 Cancellation, full ? null : published.SourceFiles, options.TimestampTolerance,
                 progress => LogProgress(progress, progress.Target), options.ProgressInterval);
         }
@@ -237,16 +237,10 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         }
 
         report.FinishedUtc = DateTime.UtcNow;
-        report.BootImages.AddRange(BootImageResults.Select(i => new BootImageEntry(i.ItemSpec,
-            int.TryParse(i.GetMetadata("Image"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int image) ? image : 0,
-            i.GetMetadata("Overlay"), Split(i.GetMetadata("DeployRootBefore")), Split(i.GetMetadata("DeployRootAfter")), i.GetMetadata("Outcome"))));
+        report.BootImages.AddRange(BootImageResults.Select(TaskItems.ToBootImage));
         report.ManualSteps.AddRange(ManualSteps.Select(s => s.ItemSpec).Distinct(StringComparer.Ordinal));
-        report.HostReferences.AddRange(HostReferences.Select(r => new HostReferenceEntry(r.ItemSpec,
-            int.TryParse(r.GetMetadata("Line"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int line) ? line : 0, r.GetMetadata("Text"))));
-
-        report.Clients.AddRange(ClientOutcomes.Select(c => (c.GetMetadata("TargetDeployRoot"), new ClientOutcome(c.ItemSpec, c.GetMetadata("Sections"),
-            Blank(c.GetMetadata("BootstrapDeployRoot")), Blank(c.GetMetadata("DeployRoot")), Blank(c.GetMetadata("SLShare")),
-            Blank(c.GetMetadata("BackupShare")), Blank(c.GetMetadata("EventService"))))));
+        report.HostReferences.AddRange(HostReferences.Select(TaskItems.ToHostReference));
+        report.Clients.AddRange(ClientOutcomes.Select(TaskItems.ToClientOutcome));
 
         string markdown = PublishSummary.ToMarkdown(report);
         if (PublishReportFile.Length > 0)
@@ -284,10 +278,6 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
             Log.LogMessage(MessageImportance.High, BuildAgent.UploadSummary(summaryFile));
         }
     }
-
-    private static string? Blank(string value) => value.Length == 0 ? null : value;
-
-    private static IReadOnlyList<string> Split(string joined) => joined.Length == 0 ? [] : joined.Split('|');
 
     /// <summary>A UNC path (MSBuild on Unix may have turned its backslashes into slashes) on a system without UNC paths.</summary>
     private static bool IsUncOnThisSystem(string path) =>

@@ -1,6 +1,7 @@
 using MdtShare.Build.BootImage;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
+using MdtShare.Build.Reports;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -104,19 +105,13 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
             if (result.Outcome is BootImageOutcome.Patched or BootImageOutcome.UpToDate)
             {
                 var item = new TaskItem(output);
-                item.SetMetadata("RelativePath", relative);
+                item.SetMetadata(Metadata.RelativePath, relative);
                 outputs.Add(item);
             }
 
             if (result.Outcome != BootImageOutcome.Skipped)
             {
-                var reported = new TaskItem(relative);
-                reported.SetMetadata("Image", result.Image.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                reported.SetMetadata("DeployRootBefore", string.Join("|", result.DeployRootsBefore));
-                reported.SetMetadata("DeployRootAfter", string.Join("|", result.DeployRootsAfter));
-                reported.SetMetadata("Outcome", result.Outcome.ToString());
-                reported.SetMetadata("Overlay", overlay);
-                _results.Add(reported);
+                _results.Add(TaskItems.ToItem(new BootImageEntry(relative, result.Image, overlay, result.DeployRootsBefore, result.DeployRootsAfter, result.Outcome.ToString())));
                 Message(MessageImportance.High,
                     $"{relative} (image {result.Image}): DeployRoot {Describe(result.DeployRootsBefore)} -> {Describe(result.DeployRootsAfter)}; " +
                     result.Outcome switch
@@ -133,7 +128,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
         if (outputs.Count > 0)
         {
             string wds = "WDS keeps its own copy of each boot image. On every WDS server, replace it (WDS console > Boot Images > Replace Image) with the published " +
-                string.Join(" and ", outputs.Where(o => o.ItemSpec.EndsWith(".wim", StringComparison.OrdinalIgnoreCase)).Select(o => o.GetMetadata("RelativePath"))) + ".";
+                string.Join(" and ", outputs.Where(o => o.ItemSpec.EndsWith(".wim", StringComparison.OrdinalIgnoreCase)).Select(o => o.GetMetadata(Metadata.RelativePath))) + ".";
             _manualSteps.Add(new TaskItem(wds));
             Message(MessageImportance.High, "To do by hand after publishing: " + wds);
         }
@@ -185,7 +180,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
             }
 
             var item = new TaskItem(output);
-            item.SetMetadata("RelativePath", relative);
+            item.SetMetadata(Metadata.RelativePath, relative);
             patchedWims.Add(item);
             Message(MessageImportance.High,
                 $"{relative}: {(rebuilt ? "rebuilt" : "unchanged since the last build")} with the patched {wimName}, El Torito boot records (BIOS and UEFI) kept -> {output}");

@@ -97,7 +97,7 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
 
         bool written = AtomicFile.WriteIfChanged(destination, result.Output);
         var item = new TaskItem(destination);
-        item.SetMetadata("RelativePath", relativePath);
+        item.SetMetadata(Metadata.RelativePath, relativePath);
         OverlayFiles = [item];
         string deployRoots = string.Join(", ", changes.Where(c => c.IsDeployRoot).Select(c => c.Value).Distinct());
         Message(MessageImportance.High,
@@ -172,9 +172,9 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
     private SettingChange? ReadSetting(ITaskItem item, string project)
     {
         string key = item.ItemSpec.Trim();
-        string value = item.GetMetadata("Value");
-        string variable = item.GetMetadata("ValueFromEnvironment").Trim();
-        var sections = item.GetMetadata("Section").Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+        string value = item.GetMetadata(Metadata.Value);
+        string variable = item.GetMetadata(Metadata.ValueFromEnvironment).Trim();
+        var sections = item.GetMetadata(Metadata.Section).Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
 
         string? problem =
             key.Length == 0 || key.IndexOfAny(['=', '\r', '\n']) >= 0 || key[0] is '[' or ';'

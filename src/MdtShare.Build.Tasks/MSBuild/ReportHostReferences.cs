@@ -1,10 +1,9 @@
-using System.Globalization;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.HostReferences;
 using MdtShare.Build.Ini;
 using MdtShare.Build.IO;
+using MdtShare.Build.Reports;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace MdtShare.Build.Tasks;
 
@@ -85,7 +84,7 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
             }
 
             var table = HostReferences.ClientOutcomes.For(publishedBootstrap, publishedCustomSettings);
-            outcomes.AddRange(table.Select(o => Item(root ?? "(no DeployRoot)", o)));
+            outcomes.AddRange(table.Select(o => TaskItems.ToItem(root ?? "(no DeployRoot)", o)));
             Message(MessageImportance.High, Describe(root, table));
             CheckFallback(bootstrap, sourceBootstrap, table, root);
             NoteMergedServers(sourceRoots, publishedBootstrap, root);
@@ -112,11 +111,11 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
             yield return (main.Length > 0 ? main : null, ResolvePath(OverlayDirectory));
         }
 
-        foreach (ITaskItem target in Targets.Where(t => t.GetMetadata("DeployRoot").Trim().Length > 0 && t.GetMetadata("OverlayDirectory").Length > 0))
+        foreach (ITaskItem target in Targets.Where(t => t.GetMetadata(Metadata.DeployRoot).Trim().Length > 0 && t.GetMetadata(Metadata.OverlayDirectory).Length > 0))
         {
-            if (seen.Add(ResolvePath(target.GetMetadata("OverlayDirectory"))))
+            if (seen.Add(ResolvePath(target.GetMetadata(Metadata.OverlayDirectory))))
             {
-                yield return (target.GetMetadata("DeployRoot").Trim(), ResolvePath(target.GetMetadata("OverlayDirectory")));
+                yield return (target.GetMetadata(Metadata.DeployRoot).Trim(), ResolvePath(target.GetMetadata(Metadata.OverlayDirectory)));
             }
         }
     }
@@ -214,7 +213,7 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
         var maps = new List<HostReferenceMap>();
         foreach (ITaskItem item in HostReferenceMaps)
         {
-            string to = item.GetMetadata("To").Trim();
+            string to = item.GetMetadata(Metadata.To).Trim();
             if (to.Length == 0 || item.ItemSpec.Trim().Length == 0)
             {
                 Report(new Diagnostic(DiagnosticCode.BootstrapSettingInvalid,
@@ -241,26 +240,7 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
         return $"Clients of {root ?? "the published share"} after the build:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
     }
 
-    /// <summary>The item is the client; the target's DeployRoot is metadata, which MSBuild leaves as written (an
-    /// item spec's backslashes become slashes on Unix).</summary>
-    private static TaskItem Item(string root, ClientOutcome outcome)
-    {
-        var item = new TaskItem(outcome.Client);
-        item.SetMetadata("TargetDeployRoot", root);
-        item.SetMetadata("Sections", outcome.Sections);
-        item.SetMetadata("BootstrapDeployRoot", outcome.BootstrapDeployRoot ?? string.Empty);
-        item.SetMetadata("DeployRoot", outcome.DeployRoot ?? string.Empty);
-        item.SetMetadata("SLShare", outcome.SLShare ?? string.Empty);
-        item.SetMetadata("BackupShare", outcome.BackupShare ?? string.Empty);
-        item.SetMetadata("EventService", outcome.EventService ?? string.Empty);
-        return item;
-    }
-
-    private static TaskItem ReferenceItem(string share, Diagnostic diagnostic)
-    {
-        var item = new TaskItem(diagnostic.File is { Length: > 0 } file && file.StartsWith(share, StringComparison.Ordinal) ? ShareFiles.Relative(share, file) : diagnostic.File ?? string.Empty);
-        item.SetMetadata("Line", diagnostic.Line.ToString(CultureInfo.InvariantCulture));
-        item.SetMetadata("Text", $"{diagnostic.Code.Id}: {diagnostic.Message}");
-        return item;
-    }
+    private static ITaskItem ReferenceItem(string share, Diagnostic diagnostic) => TaskItems.ToItem(new HostReferenceEntry(
+        diagnostic.File is { Length: > 0 } file && file.StartsWith(share, StringComparison.Ordinal) ? ShareFiles.Relative(share, file) : diagnostic.File ?? string.Empty,
+        diagnostic.Line, $"{diagnostic.Code.Id}: {diagnostic.Message}"));
 }

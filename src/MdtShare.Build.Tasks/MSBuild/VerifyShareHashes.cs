@@ -44,7 +44,7 @@ public sealed class VerifyShareHashes : MdtShareTask
                 "There is no PublishTarget to verify; add one, e.g. <PublishTarget Include=\"\\\\MDTCLUSTER\\Distribution$\" />."));
         }
 
-        var exclude = new ExcludeFilter(ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)));
+        var exclude = new ExcludeFilter(Excludes(Exclude));
         foreach (ITaskItem target in Targets)
         {
             if (Cancellation.IsCancellationRequested)
@@ -52,7 +52,7 @@ public sealed class VerifyShareHashes : MdtShareTask
                 return;
             }
 
-            string manifestFile = ResolvePath(target.GetMetadata("ShareManifest") is { Length: > 0 } own ? own : ShareManifest);
+            string manifestFile = ResolvePath(target.GetMetadata(Metadata.ShareManifest) is { Length: > 0 } own ? own : ShareManifest);
             var findings = new List<Diagnostic>();
             ShareManifest? manifest = ManifestReader.Read(manifestFile, findings);
             Report(findings);
@@ -65,7 +65,7 @@ public sealed class VerifyShareHashes : MdtShareTask
             VerifyResult result;
             try
             {
-                result = ShareVerifier.Verify(manifest, root, exclude, Parallelism > 0 ? Parallelism : Environment.ProcessorCount, Cancellation,
+                result = ShareVerifier.Verify(manifest, root, exclude, HashParallelism(Parallelism), Cancellation,
                     progress: progress => LogProgress(progress, progress.Target), progressInterval: TimeSpan.FromSeconds(ProgressSeconds));
             }
             catch (OperationCanceledException)

@@ -32,14 +32,14 @@ public sealed class WriteShareManifest : MdtShareTask, IIncrementalTask
     protected override void ExecuteCore()
     {
         string share = ResolvePath(DeploymentShare);
-        var exclude = new ExcludeFilter(ExcludeFilter.Defaults.Concat(Exclude.Select(e => e.ItemSpec)));
+        var exclude = new ExcludeFilter(Excludes(Exclude));
         string cacheFile = ResolvePath(CacheFile);
         Task<HashCache> cache = HashCache.LoadInBackground(cacheFile);
         var manifests = new List<(string File, SourceTree Tree)>();
         TreeSnapshot listing = TreeSnapshot.Take(PhysicalFileSystem.Instance, share, exclude, _ => false);
         foreach (ITaskItem manifestItem in Manifests)
         {
-            var overlays = manifestItem.GetMetadata("OverlayDirectories").Split(';').Select(o => o.Trim()).Where(o => o.Length > 0).Select(ResolvePath);
+            var overlays = manifestItem.GetMetadata(Metadata.OverlayDirectories).Split(';').Select(o => o.Trim()).Where(o => o.Length > 0).Select(ResolvePath);
             SourceTree tree = SourceTree.WithOverlays(PhysicalFileSystem.Instance, listing, overlays, exclude, _ => false);
             var invalid = WindowsNames.Check(tree.Files.Keys, share);
             Report(invalid);
@@ -56,7 +56,7 @@ public sealed class WriteShareManifest : MdtShareTask, IIncrementalTask
         bool cacheSaved;
         try
         {
-            (written, cacheRebuilt, cacheSaved) = ManifestWriter.Write(manifests, cacheFile, cache, Parallelism > 0 ? Parallelism : Environment.ProcessorCount,
+            (written, cacheRebuilt, cacheSaved) = ManifestWriter.Write(manifests, cacheFile, cache, HashParallelism(Parallelism),
                 Cancellation, onlyCheck: FailIfNotIncremental);
         }
         catch (OperationCanceledException)
