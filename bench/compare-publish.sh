@@ -31,7 +31,7 @@ cat > "$work/project/deploymentshare.proj" <<XML
     <DeploymentShare>$share</DeploymentShare>
     <DeployRoot>\\\\MDTCLUSTER\\Distribution\$</DeployRoot>
     <!-- The generated Boot/LiteTouchPE_*.wim hold random bytes, not WIM images: measure the mirror, not patching. -->
-    <WimlibImagex>$work/no-wimlib</WimlibImagex>
+    <MdtShareWimlibImagex>$work/no-wimlib</MdtShareWimlibImagex>
   </PropertyGroup>
   <ItemGroup><PublishTarget Include="$work/ours" /></ItemGroup>
 </Project>

@@ -81,7 +81,7 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
             """);
         _project.Environment["TF_BUILD"] = "True";
 
-        ProcessResult result = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MirrorProgressSeconds=0");
+        ProcessResult result = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MdtShareProgressSeconds=0");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains($"##vso[task.uploadsummary]{_project.PathOf("bin/publish-summary.md")}", result.Output);
@@ -112,7 +112,7 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
         _project.Write("clusters/site1/Scripts/Stray.vbs", "not in the share");
         string report = _project.Read("bin/publish-report.json");
 
-        ProcessResult drifted = _project.Build("deploymentshare.proj", "-t:Publish", "-question", "-p:MirrorMaxDeletePercent=100");
+        ProcessResult drifted = _project.Build("deploymentshare.proj", "-t:Publish", "-question", "-p:MdtShareMaxDeletePercent=100");
 
         Assert.NotEqual(0, drifted.ExitCode);
         Assert.Equal(["MDTS5002"], drifted.ErrorCodes);
@@ -170,12 +170,32 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
     {
         WriteShareAndProject("""    <PublishTarget Include="clusters/site1" />""");
 
-        ProcessResult result = _project.Build("deploymentshare.proj", "-t:Publish", "-p:WhatIf=true", "-v:n");
+        ProcessResult result = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MdtShareWhatIf=true", "-v:n");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("What if: would publish to ", result.Output);
         Assert.Contains("Would copy Operating Systems/W11/install.wim", result.Output);
         Assert.False(Directory.Exists(_project.PathOf("clusters/site1")));
+    }
+
+    /// <summary>This release renamed the settings to MdtShare…: the old names still work, each with MDTS5003.</summary>
+    [Fact]
+    public void TheOldPropertyNamesStillWorkWithAWarning()
+    {
+        WriteShareAndProject("""    <PublishTarget Include="clusters/site1" Site="lab" />""");
+
+        ProcessResult result = _project.Build("deploymentshare.proj", "-t:Publish", "-p:WhatIf=true", "-p:PublishSite=LAB", "-v:n");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("What if: would publish to ", result.Output);
+        Assert.False(Directory.Exists(_project.PathOf("clusters/site1")));
+        Assert.Contains("warning MDTS5003: The property WhatIf is now MdtShareWhatIf", result.Output);
+        Assert.Contains("warning MDTS5003: The property PublishSite is now MdtSharePublishSite", result.Output);
+
+        ProcessResult typo = _project.Build("deploymentshare.proj", "-t:Publish", "-p:PublishSite=labb");
+
+        Assert.NotEqual(0, typo.ExitCode);
+        Assert.Contains("error MDTS2019: MdtSharePublishSite 'labb' names no PublishTarget", typo.Output);
     }
 
     [Fact]
@@ -202,16 +222,16 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
                 <PublishTarget Include="clusters/stockholm" Site="stockholm" DeployRoot="\\STOCLUSTER\Distribution$" />
             """);
 
-        ProcessResult stockholm = _project.Build("deploymentshare.proj", "-t:Publish", "-p:PublishSite=Stockholm");
+        ProcessResult stockholm = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MdtSharePublishSite=Stockholm");
 
         Assert.True(stockholm.ExitCode == 0, stockholm.ToString());
         Assert.Contains(@"DeployRoot=\\STOCLUSTER\Distribution$", _project.Read("clusters/stockholm/Control/Bootstrap.ini"));
         Assert.False(Directory.Exists(_project.PathOf("clusters/newyork")));
 
-        ProcessResult verify = _project.Build("deploymentshare.proj", "-t:Verify", "-p:PublishSite=stockholm");
+        ProcessResult verify = _project.Build("deploymentshare.proj", "-t:Verify", "-p:MdtSharePublishSite=stockholm");
         Assert.True(verify.ExitCode == 0, verify.ToString());
 
-        ProcessResult typo = _project.Build("deploymentshare.proj", "-t:Publish", "-p:PublishSite=stokholm");
+        ProcessResult typo = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MdtSharePublishSite=stokholm");
 
         Assert.Equal(["MDTS2019"], typo.ErrorCodes);
         Assert.Contains("the sites in this project: newyork, stockholm.", typo.Output);
@@ -246,7 +266,7 @@ public sealed class PublishTests(PackageFixture package) : IDisposable
         Assert.Equal(["MDTS2003"], refused.ErrorCodes);
         Assert.True(File.Exists(_project.PathOf("clusters/robocopied/Scripts/Old.vbs")));
 
-        ProcessResult adopted = _project.Build("deploymentshare.proj", "-t:Publish", "-p:AdoptExistingTarget=true", "-p:MirrorMaxDeletePercent=100");
+        ProcessResult adopted = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MdtShareAdoptExistingTarget=true", "-p:MdtShareMaxDeletePercent=100");
 
         Assert.True(adopted.ExitCode == 0, adopted.ToString());
         Assert.False(File.Exists(_project.PathOf("clusters/robocopied/Scripts/Old.vbs")));

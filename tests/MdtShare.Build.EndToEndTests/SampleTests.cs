@@ -118,7 +118,7 @@ public sealed class SampleTests(PackageFixture package)
         // The Xorriso property reaches the task: a tool path that does not exist leaves an ISO stale (it would
         // otherwise take xorriso from PATH and fail on this fake ISO).
         project.Write("DeploymentShare/Boot/LiteTouchPE_x64.iso", "not an ISO");
-        ProcessResult stale = project.Build("deploymentshare.proj", "-p:Xorriso=" + project.PathOf("no/xorriso"));
+        ProcessResult stale = project.Build("deploymentshare.proj", "-p:MdtShareXorriso=" + project.PathOf("no/xorriso"));
         Assert.True(stale.ExitCode == 0, stale.ToString());
         Assert.Contains("MDTS4008", stale.WarningCodes);
     }

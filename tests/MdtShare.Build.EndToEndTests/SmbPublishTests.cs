@@ -84,7 +84,7 @@ public sealed class SmbPublishTests(PackageFixture package) : IDisposable
                   <PropertyGroup>
                     <DeploymentShare>share</DeploymentShare>
                     <DeployRoot>\\MDTCLUSTER\Distribution$</DeployRoot>
-                    <AdoptExistingTarget>true</AdoptExistingTarget>
+                    <MdtShareAdoptExistingTarget>true</MdtShareAdoptExistingTarget>
                   </PropertyGroup>
                   <ItemGroup>
                     <PublishTarget Include="{Path.Combine(target, folder)}" />

@@ -49,7 +49,7 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
         WriteShareAndProject();
 
         ProcessResult quick = _project.Build("deploymentshare.proj", "-t:Publish");
-        ProcessResult full = _project.Build("deploymentshare.proj", "-t:Publish", "-p:VerifyMode=Full");
+        ProcessResult full = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MdtShareVerifyMode=Full");
 
         Assert.True(quick.ExitCode == 0, quick.ToString());
         Assert.Contains("Quick Verify ", quick.Output);
@@ -94,7 +94,7 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
     public void AFileEditedWithItsSizeAndTimePutBack_IsRehashed_Published_AndVerified(string compare)
     {
         WriteShareAndProject();
-        Assert.Equal(0, _project.Build("deploymentshare.proj", "-t:Publish", $"-p:MirrorCompare={compare}").ExitCode);
+        Assert.Equal(0, _project.Build("deploymentshare.proj", "-t:Publish", $"-p:MdtShareCompare={compare}").ExitCode);
         string script = _project.PathOf("share/Scripts/LiteTouch.wsf");
         DateTime time = File.GetLastWriteTimeUtc(script);
         File.WriteAllText(script, "<JOB/>");
@@ -105,7 +105,7 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
         Assert.Equal(["MDTS3008"], stale.ErrorCodes);
         Assert.Contains("(hashed 1 files, 6 B; 3 from the cache)", stale.Output);
 
-        ProcessResult published = _project.Build("deploymentshare.proj", "-t:Publish", $"-p:MirrorCompare={compare}");
+        ProcessResult published = _project.Build("deploymentshare.proj", "-t:Publish", $"-p:MdtShareCompare={compare}");
 
         Assert.True(published.ExitCode == 0, published.ToString());
         Assert.Equal("<JOB/>", _project.Read("cluster/Scripts/LiteTouch.wsf"));

@@ -12,7 +12,7 @@ public sealed class PublicSurfaceTests
 
         Assert.Equal(
         [
-            "MdtShareTask", "MirrorDeploymentShare", "PatchBootImages", "PatchBootstrapIni", "ReportHostReferences",
+            "CheckProjectSettings", "MdtShareTask", "MirrorDeploymentShare", "PatchBootImages", "PatchBootstrapIni", "ReportHostReferences",
             "VerifyShareHashes", "WriteShareManifest",
         ], exported);
     }

@@ -105,6 +105,7 @@ internal sealed class DiagnosticCode
     // 5xxx: reports, build agents and MSBuild's own modes.
     public static readonly DiagnosticCode JobSummaryNotWritten = new("MDTS5001", Severity.Warning);
     public static readonly DiagnosticCode NotUpToDate = new("MDTS5002", Severity.Error);
+    public static readonly DiagnosticCode PropertyRenamed = new("MDTS5003", Severity.Warning);
 
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
@@ -125,7 +126,7 @@ internal sealed class DiagnosticCode
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
         BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed,
-        JobSummaryNotWritten, NotUpToDate,
+        JobSummaryNotWritten, NotUpToDate, PropertyRenamed,
         InternalError,
     ];
 }

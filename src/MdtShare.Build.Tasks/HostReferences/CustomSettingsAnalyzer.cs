@@ -31,7 +31,7 @@ internal static class CustomSettingsAnalyzer
             // Rewriting publishes a copy, which is then written without it, as Bootstrap.ini is.
             diagnostics.Add(new Diagnostic(DiagnosticCode.ByteOrderMarkRemoved,
                 "The file starts with a UTF-8 byte order mark, which MDT reads as part of the first line, so it does not find [Settings] there; "
-                + (rewrite ? "the published copy is written without it." : "remove it on the MDT server (save the file as ANSI), or build with -p:RewriteHostReferences=true."),
+                + (rewrite ? "the published copy is written without it." : "remove it on the MDT server (save the file as ANSI), or build with -p:MdtShareRewriteHostReferences=true."),
                 path, 1, 1));
             if (rewrite)
             {
@@ -102,7 +102,7 @@ internal static class CustomSettingsAnalyzer
             if (root && rawTarget is not null && !IsInside(value, rawTarget))
             {
                 string fix = kept.FirstOrDefault(r => r.Replacement is not null) is { } mappable
-                    ? $"-p:RewriteHostReferences=true maps it to {text.FromRaw(mappable.Replacement!)}"
+                    ? $"-p:MdtShareRewriteHostReferences=true maps it to {text.FromRaw(mappable.Replacement!)}"
                     : $"point it at {targetRoot} if those clients must stay on the cluster";
                 diagnostics.Add(new Diagnostic(DiagnosticCode.RootSendsClientsElsewhere,
                     $"{key} in [{sectionName}] (selected by {text.FromRaw(rules.SelectedBy(section.Name))}) is {text.FromRaw(value)}: LiteTouch reconnects there after Bootstrap.ini, off {targetRoot}; {fix}.",
@@ -122,14 +122,14 @@ internal static class CustomSettingsAnalyzer
     {
         string found = text?.FromRaw(reference.Text) ?? reference.Text;
         string map = reference.ByMap
-            ? $"; a HostReferenceMap maps it to {text?.FromRaw(reference.Replacement!) ?? reference.Replacement}, which RewriteHostReferences=true applies"
+            ? $"; a HostReferenceMap maps it to {text?.FromRaw(reference.Replacement!) ?? reference.Replacement}, which MdtShareRewriteHostReferences=true applies"
             : $"; if it moved too, map it: <HostReferenceMap Include=\"{found}\" To=\"...\" />";
         return reference.Kind switch
         {
             ReferenceKind.InsideShare => new Diagnostic(DiagnosticCode.HostReferenceFound,
                 reference.Replacement is null
                     ? $"{what} names the MDT server ({found}), so clients and the Workbench keep using it after the move to the cluster; change it on the MDT server if they must use the cluster."
-                    : $"{what} names the deployment share on the MDT server ({found}), so clients keep using the server after the move; -p:RewriteHostReferences=true maps it to {text?.FromRaw(reference.Replacement) ?? reference.Replacement}.",
+                    : $"{what} names the deployment share on the MDT server ({found}), so clients keep using the server after the move; -p:MdtShareRewriteHostReferences=true maps it to {text?.FromRaw(reference.Replacement) ?? reference.Replacement}.",
                 path, line, column),
             ReferenceKind.OtherShare => new Diagnostic(DiagnosticCode.OtherShareReferenceKept,
                 $"{what} names another share on the MDT server ({found}); it does not move with the deployment share, so it is left as it is{map}.",

@@ -126,7 +126,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         bool? fullVerify = VerifyMode.ToLowerInvariant() switch { "quick" => false, "full" => true, _ => null };
         if (fullVerify is null && !string.Equals(VerifyMode, "None", StringComparison.OrdinalIgnoreCase))
         {
-            Report(new Diagnostic(DiagnosticCode.MirrorOptionInvalid, $"VerifyMode is '{VerifyMode}'; use Quick, Full or None."));
+            Report(new Diagnostic(DiagnosticCode.MirrorOptionInvalid, $"MdtShareVerifyMode is '{VerifyMode}'; use Quick, Full or None."));
             return;
         }
 
@@ -287,17 +287,17 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     {
         string? problem =
             !Enum.TryParse(Compare, ignoreCase: true, out CompareMode compare) || !Enum.IsDefined(typeof(CompareMode), compare)
-                ? $"MirrorCompare is '{Compare}'; use Timestamp or Content"
-            : RetryWindowSeconds < 0 ? $"MirrorRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
-            : BusyWaitSeconds < 0 ? $"MirrorBusyWaitSeconds is {BusyWaitSeconds}; use 0 or more"
-            : LockStaleMinutes < 1 ? $"MirrorLockStaleMinutes is {LockStaleMinutes}; use 1 or more"
-            : OperationTimeoutSeconds < 1 ? $"MirrorOperationTimeoutSeconds is {OperationTimeoutSeconds}; use 1 or more"
-            : Parallelism < 0 ? $"MirrorParallelism is {Parallelism}; use 1 or more (0 for the default)"
-            : ProgressSeconds < 0 ? $"MirrorProgressSeconds is {ProgressSeconds}; use 0 or more"
+                ? $"MdtShareCompare is '{Compare}'; use Timestamp or Content"
+            : RetryWindowSeconds < 0 ? $"MdtShareRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
+            : BusyWaitSeconds < 0 ? $"MdtShareBusyWaitSeconds is {BusyWaitSeconds}; use 0 or more"
+            : LockStaleMinutes < 1 ? $"MdtShareLockStaleMinutes is {LockStaleMinutes}; use 1 or more"
+            : OperationTimeoutSeconds < 1 ? $"MdtShareOperationTimeoutSeconds is {OperationTimeoutSeconds}; use 1 or more"
+            : Parallelism < 0 ? $"MdtShareParallelism is {Parallelism}; use 1 or more (0 for the default)"
+            : ProgressSeconds < 0 ? $"MdtShareProgressSeconds is {ProgressSeconds}; use 0 or more"
             : null;
         if (!double.TryParse(MaxDeletePercent, NumberStyles.Float, CultureInfo.InvariantCulture, out maxDeletePercent) || maxDeletePercent is < 0 or > 100)
         {
-            problem ??= $"MirrorMaxDeletePercent is '{MaxDeletePercent}'; use a number from 0 to 100";
+            problem ??= $"MdtShareMaxDeletePercent is '{MaxDeletePercent}'; use a number from 0 to 100";
         }
 
         if (problem is not null)

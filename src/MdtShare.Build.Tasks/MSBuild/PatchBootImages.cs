@@ -82,7 +82,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
         if (tool is null)
         {
             string what = $"{images.Count} boot image(s) ({string.Join(", ", images.Select(i => i.Relative))}) cannot be patched: wimlib-imagex was not found " +
-                "(install wimtools, or set WimlibImagex). PXE and ISO clients will keep booting with the old DeployRoot.";
+                "(install wimtools, or set MdtShareWimlibImagex). PXE and ISO clients will keep booting with the old DeployRoot.";
             Report(new Diagnostic(RequireBootImagePatch ? DiagnosticCode.BootImageToolRequired : DiagnosticCode.BootImageToolMissing, what));
             _manualSteps.Add(new TaskItem(what));
             return;
@@ -154,7 +154,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
             {
                 var stale = new Diagnostic(DiagnosticCode.IsoStale,
                     $"{relative} embeds its own copy of the boot image and is published unchanged: clients booting it keep the old DeployRoot. " +
-                    (xorriso is null ? "Install xorriso (or set Xorriso) to rebuild it, " : $"There is no patched {wimName} to rebuild it with; ") +
+                    (xorriso is null ? "Install xorriso (or set MdtShareXorriso) to rebuild it, " : $"There is no patched {wimName} to rebuild it with; ") +
                     "or rebuild it with Update Deployment Share after pointing Bootstrap.ini at the cluster.", iso);
                 Report(stale);
                 _manualSteps.Add(new TaskItem(stale.Message));

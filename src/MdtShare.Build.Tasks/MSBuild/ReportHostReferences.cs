@@ -9,7 +9,7 @@ namespace MdtShare.Build.Tasks;
 
 /// <summary>
 /// Reports every place the share still names the MDT server (taken from Bootstrap.ini's original DeployRoots and
-/// PSD roots, plus MdtServerAliases) and every rule that sends clients off a target; with RewriteHostReferences,
+/// PSD roots, plus MdtShareServerAliases) and every rule that sends clients off a target; with MdtShareRewriteHostReferences,
 /// writes each target's CustomSettings.ini with its share paths (and HostReferenceMap items) mapped. Also says, per
 /// target, what each kind of client ends up with after the build.
 /// </summary>

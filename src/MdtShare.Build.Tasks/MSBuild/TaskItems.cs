@@ -18,6 +18,8 @@ internal static class Metadata
     public const string Value = "Value";
     public const string ValueFromEnvironment = "ValueFromEnvironment";
     public const string To = "To";
+    public const string Use = "Use";
+    public const string Site = "Site";
     public const string Image = "Image";
     public const string DeployRootBefore = "DeployRootBefore";
     public const string DeployRootAfter = "DeployRootAfter";

@@ -78,7 +78,7 @@ internal sealed class BoundedFileSystem(IMirrorFileSystem inner, string target, 
             work.Abandon();
 
             // ETIMEDOUT as .NET reports a Unix errno; ERROR_SEM_TIMEOUT as an HRESULT on Windows.
-            throw new IOException($"{what} '{path}' got no answer within {limit.TotalSeconds:0} s (MirrorOperationTimeoutSeconds).",
+            throw new IOException($"{what} '{path}' got no answer within {limit.TotalSeconds:0} s (MdtShareOperationTimeoutSeconds).",
                 isWindows ? unchecked((int)0x80070079) : 110);
         }
 

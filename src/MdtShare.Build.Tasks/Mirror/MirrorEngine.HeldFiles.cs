@@ -12,7 +12,7 @@ internal sealed partial class MirrorEngine
     /// <summary>
     /// A file a client holds open cannot be replaced or deleted on Windows (a DISM apply holds install.wim for half an
     /// hour), and waiting for it in the middle of the publish would hold everything else back. Such work is set aside,
-    /// the rest is published, and then it is tried again until the file is closed or MirrorBusyWaitSeconds have passed.
+    /// the rest is published, and then it is tried again until the file is closed or MdtShareBusyWaitSeconds have passed.
     /// The held file keeps its previous version meanwhile: a reader of it never sees its bytes change.
     /// </summary>
     private sealed partial class Run
@@ -83,7 +83,7 @@ internal sealed partial class MirrorEngine
             AbandonHeldFiles();
             files.ForEach(_ => _result.AddFailed());
             Listener.Report(new Diagnostic(DiagnosticCode.FileBusy.AsError(),
-                $"{_name}: {files.Count} file(s) stayed open in other processes for {wait.TotalSeconds:0} s and keep their previous version: {string.Join(", ", files)}. Nothing is torn; publish again once they are closed (the clients finished deploying), or raise MirrorBusyWaitSeconds."));
+                $"{_name}: {files.Count} file(s) stayed open in other processes for {wait.TotalSeconds:0} s and keep their previous version: {string.Join(", ", files)}. Nothing is torn; publish again once they are closed (the clients finished deploying), or raise MdtShareBusyWaitSeconds."));
         });
 
         /// <summary>Gives up held work without a word (cancelled, stopped, or the wait ended): no temp file stays.</summary>

@@ -133,7 +133,7 @@ internal sealed partial class MirrorEngine
             if (!owned && !empty && !_options.AdoptExistingTarget)
             {
                 throw new AbortException(new Diagnostic(DiagnosticCode.TargetNotOwned,
-                    $"{root} is not empty and was not created by MdtShare.Build (no {TargetOwnership.MarkerName}); refusing to mirror into it, since that could delete files. If it is a copy of the share made by other means, publish once with -p:AdoptExistingTarget=true."));
+                    $"{root} is not empty and was not created by MdtShare.Build (no {TargetOwnership.MarkerName}); refusing to mirror into it, since that could delete files. If it is a copy of the share made by other means, publish once with -p:MdtShareAdoptExistingTarget=true."));
             }
 
             return owned;
@@ -181,7 +181,7 @@ internal sealed partial class MirrorEngine
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 Listener.Report(new Diagnostic(DiagnosticCode.FileFailed,
-                    $"{_name}: could not remove the publish lock ({e.Message}); the next publish breaks it once it is stale, or with -p:MirrorBreakLock=true."));
+                    $"{_name}: could not remove the publish lock ({e.Message}); the next publish breaks it once it is stale, or with -p:MdtShareBreakLock=true."));
             }
         }
 
@@ -217,7 +217,7 @@ internal sealed partial class MirrorEngine
             if (deletes > 0 && percent > _options.MaxDeletePercent)
             {
                 throw new AbortException(new Diagnostic(DiagnosticCode.TooManyDeletions,
-                    $"Publishing to {_name} would delete {deletes} of its {plan.DestinationFileCount} files ({percent:0.#} %), more than MirrorMaxDeletePercent ({_options.MaxDeletePercent:0.#} %). Nothing was changed. Check DeploymentShare; if the deletions are intended, raise MirrorMaxDeletePercent for this publish."));
+                    $"Publishing to {_name} would delete {deletes} of its {plan.DestinationFileCount} files ({percent:0.#} %), more than MdtShareMaxDeletePercent ({_options.MaxDeletePercent:0.#} %). Nothing was changed. Check DeploymentShare; if the deletions are intended, raise MdtShareMaxDeletePercent for this publish."));
             }
         }
 

@@ -86,16 +86,16 @@ internal sealed class PublishLock
             if (!breakAnyway && stale is null)
             {
                 string wait = holder.ContainsKey("heartbeat")
-                    ? $", or wait: a lock whose holder shows no sign of life for {_staleAfter.TotalMinutes:0} minutes (MirrorLockStaleMinutes) is broken by the next publish"
+                    ? $", or wait: a lock whose holder shows no sign of life for {_staleAfter.TotalMinutes:0} minutes (MdtShareLockStaleMinutes) is broken by the next publish"
                     : string.Empty;
                 return new Diagnostic(DiagnosticCode.TargetLocked,
-                    $"{target} is being published by another publisher ({Describe(holder)}). If that publish crashed, break the lock with -p:MirrorBreakLock=true{wait}.");
+                    $"{target} is being published by another publisher ({Describe(holder)}). If that publish crashed, break the lock with -p:MdtShareBreakLock=true{wait}.");
             }
 
             if (TakeAside(text))
             {
                 broken(new Diagnostic(DiagnosticCode.StaleLockBroken,
-                    $"{target}: removed the publish lock of {Describe(holder)} ({(breakAnyway ? "MirrorBreakLock=true" : stale)})."));
+                    $"{target}: removed the publish lock of {Describe(holder)} ({(breakAnyway ? "MdtShareBreakLock=true" : stale)})."));
             }
         }
 
@@ -280,7 +280,7 @@ internal sealed class PublishLock
     {
         if (holder.ContainsKey("heartbeat") && lastBeat is { } beat && _clock.UtcNow - beat > _staleAfter)
         {
-            return $"no sign of life for {(_clock.UtcNow - beat).TotalMinutes:0} minutes, more than MirrorLockStaleMinutes ({_staleAfter.TotalMinutes:0})";
+            return $"no sign of life for {(_clock.UtcNow - beat).TotalMinutes:0} minutes, more than MdtShareLockStaleMinutes ({_staleAfter.TotalMinutes:0})";
         }
 
         if (!IsThisMachine(holder)

@@ -84,7 +84,7 @@ public sealed class PublishLockTests : IDisposable
         MirrorResult alive = Publish(listener);
 
         Assert.Equal("MDTS2007", alive.Abort?.Code.Id);
-        Assert.Contains("MirrorLockStaleMinutes", alive.Abort!.Message);
+        Assert.Contains("MdtShareLockStaleMinutes", alive.Abort!.Message);
 
         File.SetLastWriteTimeUtc(LockFile, _clock.UtcNow - TimeSpan.FromMinutes(16));
         MirrorResult broken = Publish(listener);
