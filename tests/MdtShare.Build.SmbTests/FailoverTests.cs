@@ -2,6 +2,8 @@ using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Shared;
 using Xunit.Abstractions;
 
+using MdtShare.Build.Tests.Support;
+
 namespace MdtShare.Build.SmbTests;
 
 /// <summary>
@@ -13,27 +15,29 @@ namespace MdtShare.Build.SmbTests;
 public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) : IDisposable
 {
     private const string OutageWarning = "MDTS2009";
-    private readonly string _source = Directory.CreateTempSubdirectory("mdtshare-smb-source-").FullName;
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose() => Directory.Delete(_source, recursive: true);
+    private string Source => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     [SkippableFact]
     public void TenPublishesRideThroughAFailoverEach()
     {
         var (mounted, onServer) = samba.NewTarget("failover");
-        SyntheticShare.Create(_source, files: 400, bytes: 120L << 20, seed: 3);
+        SyntheticShare.Create(Source, files: 400, bytes: 120L << 20, seed: 3);
         double[] outageSeconds = [1, 5, 1, 20, 1, 5, 1, 5, 1, 5];
         var random = new Random(4);
         for (int i = 0; i < outageSeconds.Length; i++)
         {
             if (i > 0)
             {
-                SyntheticShare.Change(_source, 0.25, seed: 100 + i);
+                SyntheticShare.Change(Source, 0.25, seed: 100 + i);
             }
 
-            Dictionary<string, string> expected = SyntheticShare.Hashes(_source);
+            Dictionary<string, string> expected = SyntheticShare.Hashes(Source);
             var killAfter = TimeSpan.FromMilliseconds(random.Next(200, 1000));
-            var listener = new Listener();
+            var listener = new RecordingListener();
             int restartsBefore = samba.Require().ClientRestarts;
             MirrorResult result;
             DateTime finished;
@@ -67,16 +71,16 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
     public void AnOutageLongerThanTheRetryWindowFailsWithItsCode_TearsNothing_AndTheNextPublishConverges()
     {
         var (mounted, onServer) = samba.NewTarget("longoutage");
-        SyntheticShare.Create(_source, files: 300, bytes: 60L << 20, seed: 5);
-        Assert.True(Publish(mounted, new Listener(), TimeSpan.FromSeconds(60)).Succeeded);
-        Dictionary<string, string> before = SyntheticShare.Hashes(_source);
-        SyntheticShare.Change(_source, 0.5, seed: 6);
-        Dictionary<string, string> after = SyntheticShare.Hashes(_source);
+        SyntheticShare.Create(Source, files: 300, bytes: 60L << 20, seed: 5);
+        Assert.True(Publish(mounted, new RecordingListener(), TimeSpan.FromSeconds(60)).Succeeded);
+        Dictionary<string, string> before = SyntheticShare.Hashes(Source);
+        SyntheticShare.Change(Source, 0.5, seed: 6);
+        Dictionary<string, string> after = SyntheticShare.Hashes(Source);
 
         MirrorResult failed;
         using (Failover.After(samba.Require(), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(12)))
         {
-            failed = Publish(mounted, new Listener(), TimeSpan.FromSeconds(4));
+            failed = Publish(mounted, new RecordingListener(), TimeSpan.FromSeconds(4));
         }
 
         Assert.Equal("MDTS2010", failed.Abort?.Code.Id);
@@ -87,7 +91,7 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
             Assert.True(hash == before[path] || hash == after[path], $"{path} is torn");
         }
 
-        MirrorResult next = Publish(mounted, new Listener(), TimeSpan.FromSeconds(60));
+        MirrorResult next = Publish(mounted, new RecordingListener(), TimeSpan.FromSeconds(60));
         Assert.True(next.Succeeded, PublishToSmbTests.Describe(next));
         Assert.Equal(after, SyntheticShare.Hashes(onServer));
     }
@@ -100,11 +104,11 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
     public void AServerThatStopsAnsweringEndsThePublishWithinItsBound_AndTheHealthySiteConverges()
     {
         var (mounted, _) = samba.NewTarget("frozen");
-        string healthy = Path.Combine(_source + "-healthy", "Distribution$");
+        string healthy = Path.Combine(Source + "-healthy", "Distribution$");
         Directory.CreateDirectory(Path.GetDirectoryName(healthy)!);
-        SyntheticShare.Create(_source, files: 300, bytes: 60L << 20, seed: 7);
+        SyntheticShare.Create(Source, files: 300, bytes: 60L << 20, seed: 7);
         TimeSpan window = TimeSpan.FromSeconds(8), timeout = TimeSpan.FromSeconds(4);
-        var listener = new Listener();
+        var listener = new RecordingListener();
         IReadOnlyList<MirrorResult> results;
         try
         {
@@ -122,15 +126,15 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
         Assert.True(results[0].Duration <= TimeSpan.FromSeconds(1) + window + timeout + TimeSpan.FromSeconds(3),
             $"the frozen target took {results[0].Duration.TotalSeconds:0.0} s: " + string.Join(" | ", listener.Timeline.Where(t => !t.Contains(" Copied ", StringComparison.Ordinal))));
         Assert.True(results[1].Succeeded, PublishToSmbTests.Describe(results[1]));
-        Assert.Equal(SyntheticShare.Hashes(_source), SyntheticShare.Hashes(healthy));
+        Assert.Equal(SyntheticShare.Hashes(Source), SyntheticShare.Hashes(healthy));
         Directory.Delete(Path.GetDirectoryName(healthy)!, recursive: true);
     }
 
     private MirrorOptions Options(string target, TimeSpan window, TimeSpan timeout) =>
-        new(_source, target) { AdoptExistingTarget = true, RetryWindow = window, OperationTimeout = timeout };
+        new(Source, target) { AdoptExistingTarget = true, RetryWindow = window, OperationTimeout = timeout };
 
-    private MirrorResult Publish(string target, Listener listener, TimeSpan retryWindow) =>
-        new MirrorEngine(listener).Publish(new MirrorOptions(_source, target) { AdoptExistingTarget = true, RetryWindow = retryWindow }, CancellationToken.None);
+    private MirrorResult Publish(string target, RecordingListener listener, TimeSpan retryWindow) =>
+        new MirrorEngine(listener).Publish(new MirrorOptions(Source, target) { AdoptExistingTarget = true, RetryWindow = retryWindow }, CancellationToken.None);
 
     /// <summary>Kills the server a moment into the publish and restarts it after the outage; disposing waits until
     /// the server is back.</summary>

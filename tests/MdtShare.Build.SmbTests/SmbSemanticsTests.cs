@@ -2,6 +2,8 @@ using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Shared;
 
+using MdtShare.Build.Tests.Support;
+
 namespace MdtShare.Build.SmbTests;
 
 /// <summary>
@@ -11,9 +13,11 @@ namespace MdtShare.Build.SmbTests;
 [Collection(SambaCollection.Name)]
 public sealed class SmbSemanticsTests(SambaFixture samba) : IDisposable
 {
-    private readonly string _source = Directory.CreateTempSubdirectory("mdtshare-smb-source-").FullName;
+    private readonly TempDirectory _temp = new();
 
-    public void Dispose() => Directory.Delete(_source, recursive: true);
+    private string Source => _temp.Path;
+
+    public void Dispose() => _temp.Dispose();
 
     /// <summary>The fixture's own safety net: a client whose calls hang (smbnetfs deadlocks now and then after a
     /// failover) is restarted by the watchdog, the hung call fails with an error a publish rides through as an
@@ -94,7 +98,7 @@ public sealed class SmbSemanticsTests(SambaFixture samba) : IDisposable
         Assert.Equal("new", File.ReadAllText(Path.Combine(onServer, "Drivers", "A.inf")));
 
         // A case-only rename in the share: a rename on the target, not a copy and a purge of the same file.
-        File.Move(Path.Combine(_source, "Setup.exe"), Path.Combine(_source, "setup.exe"));
+        File.Move(Path.Combine(Source, "Setup.exe"), Path.Combine(Source, "setup.exe"));
         MirrorResult renamed = Publish(mounted);
 
         Assert.True(renamed.Succeeded, renamed.Abort?.Message);
@@ -111,7 +115,7 @@ public sealed class SmbSemanticsTests(SambaFixture samba) : IDisposable
         Assert.True(Publish(mounted).Succeeded);
         Write("Control/Bootstrap.ini", "[Settings]\r\nPriority=Default", DateTime.UtcNow.AddMinutes(-5));
 
-        var listener = new Listener();
+        var listener = new RecordingListener();
         MirrorResult held;
         using (new FileStream(Path.Combine(mounted, "Control", "Bootstrap.ini"), FileMode.Open, FileAccess.Read, FileShare.Read))
         {
@@ -124,7 +128,7 @@ public sealed class SmbSemanticsTests(SambaFixture samba) : IDisposable
         Assert.Equal("[Settings]", File.ReadAllText(Path.Combine(onServer, "Control", "Bootstrap.ini")));
 
         // Released while the publish waits: it goes through.
-        listener = new Listener();
+        listener = new RecordingListener();
         var reader = new FileStream(Path.Combine(mounted, "Control", "Bootstrap.ini"), FileMode.Open, FileAccess.Read, FileShare.Read);
         Task release = Task.Delay(1500).ContinueWith(_ => reader.Dispose());
         MirrorResult released = Publish(mounted, listener, busyWait: TimeSpan.FromSeconds(30));
@@ -137,14 +141,14 @@ public sealed class SmbSemanticsTests(SambaFixture samba) : IDisposable
 
     private void Write(string relativePath, string content, DateTime written)
     {
-        string path = Path.Combine(_source, relativePath);
+        string path = Path.Combine(Source, relativePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, content);
         File.SetLastWriteTimeUtc(path, written);
     }
 
-    private MirrorResult Publish(string target, Listener? listener = null, TimeSpan? busyWait = null) =>
-        new MirrorEngine(listener ?? new Listener()).Publish(
-            new MirrorOptions(_source, target) { AdoptExistingTarget = true, MaxDeletePercent = 100, RetryWindow = TimeSpan.FromSeconds(60), BusyWait = busyWait ?? TimeSpan.FromSeconds(60) },
+    private MirrorResult Publish(string target, RecordingListener? listener = null, TimeSpan? busyWait = null) =>
+        new MirrorEngine(listener ?? new RecordingListener()).Publish(
+            new MirrorOptions(Source, target) { AdoptExistingTarget = true, MaxDeletePercent = 100, RetryWindow = TimeSpan.FromSeconds(60), BusyWait = busyWait ?? TimeSpan.FromSeconds(60) },
             CancellationToken.None);
 }

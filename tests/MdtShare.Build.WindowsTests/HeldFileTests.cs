@@ -16,14 +16,14 @@ public sealed class HeldFileTests : IDisposable
 {
     private static readonly TimeSpan Answer = TimeSpan.FromSeconds(60);
 
-    private readonly Scratch _source = new();
-    private readonly Scratch _cluster = new();
+    private readonly TempDirectory _source = new();
+    private readonly TempDirectory _cluster = new();
     private readonly RecordingListener _listener = new();
 
     public HeldFileTests()
     {
         Shares.WriteSample(_source);
-        Assert.True(Shares.Publish(_source.Root, Target, new RecordingListener()).Succeeded);
+        Assert.True(Shares.Publish(_source.Path, Target, new RecordingListener()).Succeeded);
     }
 
     private string Target => _cluster["Distribution"];
@@ -42,12 +42,12 @@ public sealed class HeldFileTests : IDisposable
     public async Task APublishWaitsForAnImageAClientHolds_AndFinishesWhenTheClientClosesIt(string sharing, int holdSeconds)
     {
         string oldImage = FileHasher.Hash(TargetImage, CancellationToken.None);
-        _source.Write(Shares.Image, Shares.Bytes(seed: 2, length: 3 << 20));
-        _source.Write("Control/CustomSettings.ini", "[Settings]\r\nPriority=Default\r\n");
+        _source.WriteFile(Shares.Image, Shares.Bytes(seed: 2, length: 3 << 20));
+        _source.WriteFile("Control/CustomSettings.ini", "[Settings]\r\nPriority=Default\r\n");
         using Child client = Child.Start("--hold", TargetImage, sharing);
         Assert.Equal("held " + oldImage, await client.ReadLineAsync(Answer, TestContext.Current.CancellationToken));
 
-        Task<MirrorResult> publishing = Task.Run(() => Shares.Publish(_source.Root, Target, _listener), TestContext.Current.CancellationToken);
+        Task<MirrorResult> publishing = Task.Run(() => Shares.Publish(_source.Path, Target, _listener), TestContext.Current.CancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(holdSeconds), TestContext.Current.CancellationToken);
 
         Assert.False(publishing.IsCompleted, "the publish waits while the image is held open");
@@ -63,21 +63,21 @@ public sealed class HeldFileTests : IDisposable
         Diagnostic busy = Assert.Single(_listener.Diagnostics);
         Assert.Equal(("MDTS2013", Severity.Warning), (busy.Code.Id, busy.Severity));
         Assert.Contains(Shares.Image, busy.Message);
-        Assert.Equal(Shares.Hashes(_source.Root), Shares.Hashes(Target));
+        Assert.Equal(Shares.Hashes(_source.Path), Shares.Hashes(Target));
     }
 
     [Fact(Timeout = 180_000)]
     public async Task AnImageHeldPastTheBusyWait_KeepsItsOldVersion_EverythingElseIsPublished_AndTheNextPublishConverges()
     {
         string oldImage = FileHasher.Hash(TargetImage, CancellationToken.None);
-        _source.Write(Shares.Image, Shares.Bytes(seed: 3, length: 3 << 20));
-        _source.Write("Control/CustomSettings.ini", "[Settings]\r\nPriority=Default\r\n");
-        _source.Write("Applications/Office/setup.cmd", "setup.exe /configure office.xml\r\n");
+        _source.WriteFile(Shares.Image, Shares.Bytes(seed: 3, length: 3 << 20));
+        _source.WriteFile("Control/CustomSettings.ini", "[Settings]\r\nPriority=Default\r\n");
+        _source.WriteFile("Applications/Office/setup.cmd", "setup.exe /configure office.xml\r\n");
         File.Delete(_source["Scripts/ZTIGather.xml"]);
         using Child client = Child.Start("--hold", TargetImage, "Read");
         Assert.Equal("held " + oldImage, await client.ReadLineAsync(Answer, TestContext.Current.CancellationToken));
 
-        MirrorResult held = await Task.Run(() => Shares.Publish(_source.Root, Target, _listener, busyWait: TimeSpan.FromSeconds(10)), TestContext.Current.CancellationToken);
+        MirrorResult held = await Task.Run(() => Shares.Publish(_source.Path, Target, _listener, busyWait: TimeSpan.FromSeconds(10)), TestContext.Current.CancellationToken);
 
         Assert.False(held.Succeeded);
         Assert.Equal(1, held.Failed);
@@ -85,7 +85,7 @@ public sealed class HeldFileTests : IDisposable
         Assert.Equal("MDTS2013", error.Code.Id);
         Assert.Contains(Shares.Image, error.Message);
         var published = Shares.Hashes(Target);
-        var wanted = Shares.Hashes(_source.Root);
+        var wanted = Shares.Hashes(_source.Path);
         Assert.Equal(oldImage, published[Shares.Image]);
         published.Remove(Shares.Image);
         wanted.Remove(Shares.Image);
@@ -94,8 +94,8 @@ public sealed class HeldFileTests : IDisposable
         client.Tell("release");
         Assert.Equal("released " + oldImage, await client.ReadLineAsync(Answer, TestContext.Current.CancellationToken));
         var after = new RecordingListener();
-        Assert.True(Shares.Publish(_source.Root, Target, after).Succeeded, string.Join(Environment.NewLine, after.Diagnostics));
-        Assert.Equal(Shares.Hashes(_source.Root), Shares.Hashes(Target));
+        Assert.True(Shares.Publish(_source.Path, Target, after).Succeeded, string.Join(Environment.NewLine, after.Diagnostics));
+        Assert.Equal(Shares.Hashes(_source.Path), Shares.Hashes(Target));
     }
 
     [Fact(Timeout = 180_000)]
@@ -107,7 +107,7 @@ public sealed class HeldFileTests : IDisposable
         using Child client = Child.Start("--hold", heldDriver, "Read");
         await client.ReadLineAsync(Answer, TestContext.Current.CancellationToken);
 
-        Task<MirrorResult> publishing = Task.Run(() => Shares.Publish(_source.Root, Target, _listener), TestContext.Current.CancellationToken);
+        Task<MirrorResult> publishing = Task.Run(() => Shares.Publish(_source.Path, Target, _listener), TestContext.Current.CancellationToken);
         await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
         Assert.False(publishing.IsCompleted, "the delete waits while the file is held open");
         Assert.True(File.Exists(heldDriver));
@@ -120,6 +120,6 @@ public sealed class HeldFileTests : IDisposable
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, _listener.Diagnostics));
         Assert.Equal("MDTS2013", Assert.Single(_listener.Diagnostics).Code.Id);
         Assert.False(Directory.Exists(Path.GetDirectoryName(heldDriver)));
-        Assert.Equal(Shares.Hashes(_source.Root), Shares.Hashes(Target));
+        Assert.Equal(Shares.Hashes(_source.Path), Shares.Hashes(Target));
     }
 }

@@ -11,8 +11,8 @@ public sealed class KilledPublisherTests : IDisposable
 {
     private static readonly TimeSpan Answer = TimeSpan.FromSeconds(60);
 
-    private readonly Scratch _source = new();
-    private readonly Scratch _cluster = new();
+    private readonly TempDirectory _source = new();
+    private readonly TempDirectory _cluster = new();
 
     public KilledPublisherTests() => Shares.WriteSample(_source);
 
@@ -27,10 +27,10 @@ public sealed class KilledPublisherTests : IDisposable
     [Fact(Timeout = 240_000)]
     public async Task ASecondPublisherIsRefusedAtOnce_AndOnceTheFirstIsKilledTheNextBreaksItsLockAndConverges()
     {
-        using Child first = Child.Start("--publish-and-stall", _source.Root, Target);
+        using Child first = Child.Start("--publish-and-stall", _source.Path, Target);
         Assert.StartsWith("stalled ", await first.ReadLineAsync(Answer, TestContext.Current.CancellationToken));
 
-        MirrorResult refused = await Task.Run(() => Shares.Publish(_source.Root, Target, new RecordingListener()),
+        MirrorResult refused = await Task.Run(() => Shares.Publish(_source.Path, Target, new RecordingListener()),
             TestContext.Current.CancellationToken).Within(Answer);
 
         Assert.Equal("MDTS2007", refused.Abort?.Code.Id);
@@ -40,12 +40,12 @@ public sealed class KilledPublisherTests : IDisposable
         Assert.True(File.Exists(Path.Combine(Target, TargetOwnership.LockName)));
         Assert.NotEmpty(Shares.TempFiles(Target));
         var listener = new RecordingListener();
-        MirrorResult next = await Task.Run(() => Shares.Publish(_source.Root, Target, listener),
+        MirrorResult next = await Task.Run(() => Shares.Publish(_source.Path, Target, listener),
             TestContext.Current.CancellationToken).Within(Answer);
 
         Assert.True(next.Succeeded, string.Join(Environment.NewLine, listener.Diagnostics));
         Assert.Equal(["MDTS2008"], listener.Codes);
-        Assert.Equal(Shares.Hashes(_source.Root), Shares.Hashes(Target));
+        Assert.Equal(Shares.Hashes(_source.Path), Shares.Hashes(Target));
         Assert.False(File.Exists(Path.Combine(Target, TargetOwnership.LockName)));
     }
 }

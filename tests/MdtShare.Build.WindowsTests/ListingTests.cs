@@ -1,24 +1,26 @@
 using MdtShare.Build.Mirror;
 using MdtShare.Build.WindowsTests.Support;
 
+using MdtShare.Build.Tests.Support;
+
 namespace MdtShare.Build.WindowsTests;
 
 /// <summary>What the mirror's listing reports, against the host's own API: the Windows directory query under Wine,
 /// statx under Mono.</summary>
 public sealed class ListingTests : IDisposable
 {
-    private readonly Scratch _scratch = new();
+    private readonly TempDirectory _scratch = new();
 
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public void TheListingMatchesWhatTheHostReportsForEachEntry()
     {
-        _scratch.Write("Scripts/LiteTouch.wsf", "<job id=\"LiteTouch\"/>");
-        _scratch.Write("install.wim", Shares.Bytes(seed: 4, length: 70_000));
+        _scratch.WriteFile("Scripts/LiteTouch.wsf", "<job id=\"LiteTouch\"/>");
+        _scratch.WriteFile("install.wim", Shares.Bytes(seed: 4, length: 70_000));
         File.SetAttributes(_scratch["install.wim"], FileAttributes.ReadOnly);
 
-        var listed = PhysicalFileSystem.Instance.Enumerate(_scratch.Root).ToDictionary(e => e.Name);
+        var listed = PhysicalFileSystem.Instance.Enumerate(_scratch.Path).ToDictionary(e => e.Name);
 
         Assert.Equal(["Scripts", "install.wim"], listed.Keys.OrderBy(k => k, StringComparer.Ordinal));
         Assert.Equal(EntryKind.Directory, listed["Scripts"].Kind);
@@ -31,7 +33,7 @@ public sealed class ListingTests : IDisposable
     [Fact]
     public void AFileRewrittenWithItsSizeAndTimePutBack_ShowsANewChangeStamp_AndAReplacedFileANewId()
     {
-        string script = _scratch.Write("ZTIUtility.vbs", "' version 1");
+        string script = _scratch.WriteFile("ZTIUtility.vbs", "' version 1");
         DateTime time = File.GetLastWriteTimeUtc(script);
         FileSystemEntry before = Single();
         Thread.Sleep(50);
@@ -39,7 +41,7 @@ public sealed class ListingTests : IDisposable
         File.WriteAllText(script, "' version 2");
         File.SetLastWriteTimeUtc(script, time);
         FileSystemEntry rewritten = Single();
-        string replacement = _scratch.Write("ZTIUtility.new", "' version 3");
+        string replacement = _scratch.WriteFile("ZTIUtility.new", "' version 3");
         File.SetLastWriteTimeUtc(replacement, time);
         File.Delete(script);
         File.Move(replacement, script);
@@ -52,5 +54,5 @@ public sealed class ListingTests : IDisposable
         Assert.NotEqual(rewritten.FileId, replaced.FileId);
     }
 
-    private FileSystemEntry Single() => Assert.Single(PhysicalFileSystem.Instance.Enumerate(_scratch.Root));
+    private FileSystemEntry Single() => Assert.Single(PhysicalFileSystem.Instance.Enumerate(_scratch.Path));
 }

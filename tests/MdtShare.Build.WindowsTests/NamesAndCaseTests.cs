@@ -9,8 +9,8 @@ namespace MdtShare.Build.WindowsTests;
 [Trait("Semantics", "Windows")]
 public sealed class NamesAndCaseTests : IDisposable
 {
-    private readonly Scratch _source = new();
-    private readonly Scratch _cluster = new();
+    private readonly TempDirectory _source = new();
+    private readonly TempDirectory _cluster = new();
 
     public NamesAndCaseTests() => Shares.WriteSample(_source);
 
@@ -25,15 +25,15 @@ public sealed class NamesAndCaseTests : IDisposable
     [Fact]
     public void ATargetFileSpelledInAnotherCase_IsTheSameFile_UpdatedInPlace_NeverCopiedBesideOrDeleted()
     {
-        Assert.True(Shares.Publish(_source.Root, Target, new RecordingListener()).Succeeded);
+        Assert.True(Shares.Publish(_source.Path, Target, new RecordingListener()).Succeeded);
         string folder = Path.Combine(Target, "Scripts");
         File.Delete(Path.Combine(folder, "ZTIUtility.vbs"));
         File.WriteAllText(Path.Combine(folder, "ztiutility.VBS"), "an older ZTIUtility");
         Assert.True(File.Exists(Path.Combine(folder, "ZTIUtility.vbs")), "the Win32 API finds a name in any letter case");
-        _source.Write("Scripts/ZTIUtility.vbs", "' ZTIUtility, MDT 8456 with the 2024 fixes");
+        _source.WriteFile("Scripts/ZTIUtility.vbs", "' ZTIUtility, MDT 8456 with the 2024 fixes");
         var listener = new RecordingListener();
 
-        MirrorResult result = Shares.Publish(_source.Root, Target, listener);
+        MirrorResult result = Shares.Publish(_source.Path, Target, listener);
 
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, listener.Diagnostics));
         Assert.Equal((0, 1, 0), (result.Copied, result.Updated, result.Deleted));
@@ -60,8 +60,8 @@ public sealed class NamesAndCaseTests : IDisposable
         bool usable;
         try
         {
-            File.WriteAllText(Path.Combine(_cluster.Root, name), "x");
-            usable = Directory.GetFiles(_cluster.Root).Select(Path.GetFileName).Contains(name);
+            File.WriteAllText(Path.Combine(_cluster.Path, name), "x");
+            usable = Directory.GetFiles(_cluster.Path).Select(Path.GetFileName).Contains(name);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -74,17 +74,17 @@ public sealed class NamesAndCaseTests : IDisposable
     [Fact]
     public void ReadOnlyTargetFiles_AreReplacedAndDeleted()
     {
-        Assert.True(Shares.Publish(_source.Root, Target, new RecordingListener()).Succeeded);
+        Assert.True(Shares.Publish(_source.Path, Target, new RecordingListener()).Succeeded);
         File.SetAttributes(Path.Combine(Target, "Scripts", "LiteTouch.wsf"), FileAttributes.ReadOnly);
         File.SetAttributes(Path.Combine(Target, "Scripts", "ZTIGather.xml"), FileAttributes.ReadOnly);
-        _source.Write("Scripts/LiteTouch.wsf", "<job id=\"LiteTouch\" version=\"2\"/>");
+        _source.WriteFile("Scripts/LiteTouch.wsf", "<job id=\"LiteTouch\" version=\"2\"/>");
         File.Delete(_source["Scripts/ZTIGather.xml"]);
         var listener = new RecordingListener();
 
-        MirrorResult result = Shares.Publish(_source.Root, Target, listener);
+        MirrorResult result = Shares.Publish(_source.Path, Target, listener);
 
         Assert.True(result.Succeeded, string.Join(Environment.NewLine, listener.Diagnostics));
         Assert.Equal((1, 1), (result.Updated, result.Deleted));
-        Assert.Equal(Shares.Hashes(_source.Root), Shares.Hashes(Target));
+        Assert.Equal(Shares.Hashes(_source.Path), Shares.Hashes(Target));
     }
 }

@@ -14,14 +14,14 @@ public sealed class TaskTests : IDisposable
 {
     private const string Bootstrap = "[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\MDT01\\DeploymentShare$\r\nSkipBDDWelcome=NO\r\n";
 
-    private readonly Scratch _project = new();
+    private readonly TempDirectory _project = new();
     private readonly FakeBuildEngine _engine;
 
     public TaskTests()
     {
         _engine = new FakeBuildEngine(_project["deploymentshare.proj"]);
         Shares.WriteSample(_project["DeploymentShare"]);
-        _project.Write("DeploymentShare/Control/Bootstrap.ini", Bootstrap);
+        _project.WriteFile("DeploymentShare/Control/Bootstrap.ini", Bootstrap);
         Directory.CreateDirectory(_project["cluster"]);
     }
 

@@ -2,6 +2,8 @@ using MdtShare.Build.IO;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.WindowsTests.Support;
 
+using MdtShare.Build.Tests.Support;
+
 namespace MdtShare.Build.WindowsTests;
 
 /// <summary>
@@ -17,7 +19,7 @@ public sealed class Win32SemanticsTests : IDisposable
     private const int SharingViolation = unchecked((int)0x80070020);
     private static readonly TimeSpan Answer = TimeSpan.FromSeconds(60);
 
-    private readonly Scratch _scratch = new();
+    private readonly TempDirectory _scratch = new();
 
     public void Dispose() => _scratch.Dispose();
 
@@ -26,8 +28,8 @@ public sealed class Win32SemanticsTests : IDisposable
     [InlineData("ReadDelete")]
     public async Task RenamingOverAFileAClientHolds_IsAccessDenied_WhichThePublisherTellsIsBusy(string sharing)
     {
-        string image = _scratch.Write("install.wim", "old image");
-        string temp = _scratch.Write(".~mdtshare.1.tmp", "new image");
+        string image = _scratch.WriteFile("install.wim", "old image");
+        string temp = _scratch.WriteFile(".~mdtshare.1.tmp", "new image");
         using Child client = Child.Start("--hold", image, sharing);
         await client.ReadLineAsync(Answer, TestContext.Current.CancellationToken);
 
@@ -46,7 +48,7 @@ public sealed class Win32SemanticsTests : IDisposable
     [Fact(Timeout = 120_000)]
     public async Task DeletingOrRenamingAsideAFileAClientHolds_IsASharingViolation_Busy()
     {
-        string image = _scratch.Write("install.wim", "old image");
+        string image = _scratch.WriteFile("install.wim", "old image");
         using Child client = Child.Start("--hold", image, "Read");
         await client.ReadLineAsync(Answer, TestContext.Current.CancellationToken);
 
@@ -65,7 +67,7 @@ public sealed class Win32SemanticsTests : IDisposable
     {
         // Wine enforces no ACLs, so a denial without a holder comes from renaming a file over a folder.
         Directory.CreateDirectory(_scratch["install.wim"]);
-        string temp = _scratch.Write(".~mdtshare.1.tmp", "new image");
+        string temp = _scratch.WriteFile(".~mdtshare.1.tmp", "new image");
 
         var denied = Assert.Throws<UnauthorizedAccessException>(() => PhysicalFileSystem.Instance.Replace(temp, _scratch["install.wim"]));
 
@@ -76,9 +78,9 @@ public sealed class Win32SemanticsTests : IDisposable
     [Fact]
     public void ReplacingKeepsNothingOfTheReplacedFile_ItsAttributesAreTheNewFiles()
     {
-        string image = _scratch.Write("install.wim", "old image");
+        string image = _scratch.WriteFile("install.wim", "old image");
         File.SetAttributes(image, FileAttributes.Hidden | FileAttributes.System);
-        string temp = _scratch.Write(".~mdtshare.1.tmp", "new image");
+        string temp = _scratch.WriteFile(".~mdtshare.1.tmp", "new image");
 
         FileRename.Replace(temp, image);
 

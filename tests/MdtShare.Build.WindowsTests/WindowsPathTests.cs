@@ -8,8 +8,8 @@ namespace MdtShare.Build.WindowsTests;
 [Trait("Semantics", "Windows")]
 public sealed class WindowsPathTests : IDisposable
 {
-    private readonly Scratch _source = new();
-    private readonly Scratch _cluster = new();
+    private readonly TempDirectory _source = new();
+    private readonly TempDirectory _cluster = new();
 
     public void Dispose()
     {
@@ -48,7 +48,7 @@ public sealed class WindowsPathTests : IDisposable
     [Fact]
     public void TheFreeSpaceOfAFolderIsRead_AndAShareThatCannotBeReachedHasNone()
     {
-        long? free = PhysicalFileSystem.Instance.AvailableFreeSpace(_cluster.Root);
+        long? free = PhysicalFileSystem.Instance.AvailableFreeSpace(_cluster.Path);
 
         Assert.True(free > 0, $"free space {free}");
         Assert.Null(PhysicalFileSystem.Instance.AvailableFreeSpace(@"\\192.0.2.1\Distribution$"));
@@ -61,7 +61,7 @@ public sealed class WindowsPathTests : IDisposable
         var listener = new RecordingListener();
 
         MirrorResult result = await Task.Run(
-            () => Shares.Publish(_source.Root, @"\\192.0.2.1\Distribution$", listener, retryWindow: TimeSpan.FromSeconds(3)),
+            () => Shares.Publish(_source.Path, @"\\192.0.2.1\Distribution$", listener, retryWindow: TimeSpan.FromSeconds(3)),
             TestContext.Current.CancellationToken).Within(TimeSpan.FromSeconds(60));
 
         Assert.Equal("MDTS2010", result.Abort?.Code.Id);
@@ -73,18 +73,18 @@ public sealed class WindowsPathTests : IDisposable
     {
         string deep = string.Join("/", Enumerable.Range(1, 6).Select(i => $"Out-of-Box Drivers {i} Intel Ethernet Connection I219-LM"));
         Shares.WriteSample(_source);
-        _source.Write(deep + "/e1d68x64.inf", "[Version]");
+        _source.WriteFile(deep + "/e1d68x64.inf", "[Version]");
         string target = _cluster["Distribution"];
         Assert.True((target + "/" + deep + "/e1d68x64.inf").Length > 300);
 
-        Assert.True(Shares.Publish(_source.Root, target, new RecordingListener()).Succeeded);
-        _source.Write(deep + "/e1d68x64.inf", "[Version]\r\nDriverVer=2.0");
+        Assert.True(Shares.Publish(_source.Path, target, new RecordingListener()).Succeeded);
+        _source.WriteFile(deep + "/e1d68x64.inf", "[Version]\r\nDriverVer=2.0");
         File.SetLastWriteTimeUtc(_source[deep + "/e1d68x64.inf"], DateTime.UtcNow.AddHours(1));
         var listener = new RecordingListener();
-        MirrorResult update = Shares.Publish(_source.Root, target, listener);
+        MirrorResult update = Shares.Publish(_source.Path, target, listener);
 
         Assert.True(update.Succeeded, string.Join(Environment.NewLine, listener.Diagnostics));
         Assert.Equal(1, update.Updated);
-        Assert.Equal(Shares.Hashes(_source.Root), Shares.Hashes(target));
+        Assert.Equal(Shares.Hashes(_source.Path), Shares.Hashes(target));
     }
 }

@@ -28,25 +28,6 @@ internal sealed class FakeClock : IClock
     }
 }
 
-internal sealed class RecordingListener : IMirrorListener
-{
-    public ConcurrentQueue<Diagnostic> Diagnostics { get; } = new();
-
-    public ConcurrentQueue<string> Details { get; } = new();
-
-    public ConcurrentQueue<string> Infos { get; } = new();
-
-    public IEnumerable<string> Codes => Diagnostics.Select(d => d.Code.Id);
-
-    public void Report(Diagnostic diagnostic) => Diagnostics.Enqueue(diagnostic);
-
-    public void Detail(string message) => Details.Enqueue(message);
-
-    public void Info(string message) => Infos.Enqueue(message);
-
-    public void Progress(ProgressLine progress) => Infos.Enqueue(progress.ToString());
-}
-
 /// <summary>
 /// The real file system with a hook before every operation (and every write into a file it created), for faults the
 /// real world cannot produce on demand, and a log of the operations that changed something.

@@ -19,7 +19,7 @@ internal static class Shares
     ];
 
     /// <summary>The share, with an install image of a few MiB (several copy blocks), its files a day old.</summary>
-    public static void WriteSample(Scratch share) => WriteSample(share.Root);
+    public static void WriteSample(TempDirectory share) => WriteSample(share.Path);
 
     public static void WriteSample(string root)
     {
