@@ -127,94 +127,18 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
             $"'{share}' has no Control{Path.DirectorySeparatorChar}Bootstrap.ini; {hint}"));
     }
 
-    /// <param name="media">An offline media folder (Scripts/Media.tag): LiteTouch deploys from the media and sets
-    /// DeployRoot itself, so none is added.</param>
+    /// <summary>The changes the project asks for; a media folder (Scripts/Media.tag) gets no network DeployRoot.</summary>
     private List<SettingChange> ReadChanges(bool media)
     {
-        string project = ProjectPath;
-        var changes = new List<SettingChange>();
-        if (DeployRoot.Trim().Length > 0)
+        SettingResolution resolution = SettingResolver.Resolve(DeployRoot,
+            Settings.Select(s => new DeclaredSetting(s.ItemSpec, s.GetMetadata(Metadata.Value), s.GetMetadata(Metadata.ValueFromEnvironment), s.GetMetadata(Metadata.Section))),
+            media, ProjectPath, Environment.GetEnvironmentVariable);
+        Report(resolution.Diagnostics);
+        foreach (string note in resolution.Notes)
         {
-            changes.Add(new SettingChange(MdtKeys.DeployRoot, DeployRoot.Trim(), [], project));
+            Message(MessageImportance.High, note);
         }
 
-        foreach (ITaskItem item in Settings)
-        {
-            if (ReadSetting(item, project) is { } change)
-            {
-                changes.Add(change);
-            }
-        }
-
-        if (media)
-        {
-            if (changes.RemoveAll(c => c.IsDeployRoot) > 0)
-            {
-                Report(new Diagnostic(DiagnosticCode.MediaDeployRootNotAdded,
-                    "The deployment share is an offline media folder (Scripts\\Media.tag): LiteTouch deploys from the media and sets DeployRoot to it, so the DeployRoot given is not added; the rest of Bootstrap.ini is patched.",
-                    project));
-            }
-            else
-            {
-                Message(MessageImportance.High, "The deployment share is an offline media folder (Scripts\\Media.tag): it has no network DeployRoot, on purpose, and none is added.");
-            }
-        }
-        else if (!changes.Any(c => c.IsDeployRoot))
-        {
-            Report(new Diagnostic(DiagnosticCode.DeployRootNotSet,
-                "The DeployRoot property is not set; set it to the UNC path clients must use, e.g. <DeployRoot>\\\\MDTCLUSTER\\Distribution$</DeployRoot>.",
-                project));
-        }
-
-        return changes;
-    }
-
-    private SettingChange? ReadSetting(ITaskItem item, string project)
-    {
-        string key = item.ItemSpec.Trim();
-        string value = item.GetMetadata(Metadata.Value);
-        string variable = item.GetMetadata(Metadata.ValueFromEnvironment).Trim();
-        var sections = item.GetMetadata(Metadata.Section).Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
-
-        string? problem =
-            key.Length == 0 || key.IndexOfAny(['=', '\r', '\n']) >= 0 || key[0] is '[' or ';'
-                ? $"'{key}' is not a valid key name"
-            : sections.Any(s => s.IndexOfAny([']', '\r', '\n']) >= 0) ? $"the Section of {key} is not a valid section name"
-            : value.Length > 0 && variable.Length > 0 ? $"{key} has both Value and ValueFromEnvironment; give one"
-            : value.IndexOfAny(['\r', '\n']) >= 0 ? $"the value of {key} contains a line break"
-            : null;
-        if (problem is not null)
-        {
-            Report(new Diagnostic(DiagnosticCode.BootstrapSettingInvalid, $"BootstrapSetting: {problem}.", project));
-            return null;
-        }
-
-        if (variable.Length > 0)
-        {
-            string? secret = Environment.GetEnvironmentVariable(variable);
-            if (string.IsNullOrEmpty(secret))
-            {
-                Report(new Diagnostic(DiagnosticCode.EnvironmentVariableNotSet,
-                    $"BootstrapSetting {key} reads environment variable '{variable}', which is not set (or empty) in this build.", project));
-                return null;
-            }
-
-            if (secret!.IndexOfAny(['\r', '\n']) >= 0)
-            {
-                Report(new Diagnostic(DiagnosticCode.BootstrapSettingInvalid,
-                    $"BootstrapSetting: environment variable '{variable}' for {key} contains a line break.", project));
-                return null;
-            }
-
-            value = secret;
-        }
-        else if (MdtKeys.IsSecret(key) && value.Length > 0)
-        {
-            Report(new Diagnostic(DiagnosticCode.SecretInProjectFile,
-                $"BootstrapSetting {key} is a credential given as a literal Value: it is visible in the project file and in binary logs. Use ValueFromEnvironment with a pipeline secret instead.",
-                project));
-        }
-
-        return new SettingChange(key, value, sections, project);
+        return [.. resolution.Changes];
     }
 }

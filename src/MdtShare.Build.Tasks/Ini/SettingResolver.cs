@@ -1,0 +1,108 @@
+using MdtShare.Build.Diagnostics;
+
+namespace MdtShare.Build.Ini;
+
+/// <summary>A BootstrapSetting as the project declares it: a literal value, or the name of an environment variable.</summary>
+internal sealed record DeclaredSetting(string Key, string Value, string ValueFromEnvironment, string Sections);
+
+/// <summary>The changes to make to Bootstrap.ini, what is wrong with the declarations, and what to tell the user.</summary>
+internal sealed record SettingResolution(IReadOnlyList<SettingChange> Changes, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Turns the project's DeployRoot and BootstrapSetting declarations into the changes to make: checks each, reads
+/// secrets from the environment (their values go only into the changes, which mask them), and applies the offline
+/// media rule (a media folder gets no network DeployRoot).
+/// </summary>
+internal static class SettingResolver
+{
+    public static SettingResolution Resolve(string deployRoot, IEnumerable<DeclaredSetting> declared, bool media, string project,
+        Func<string, string?> environment)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var notes = new List<string>();
+        var changes = new List<SettingChange>();
+        if (deployRoot.Trim().Length > 0)
+        {
+            changes.Add(new SettingChange(MdtKeys.DeployRoot, deployRoot.Trim(), [], project));
+        }
+
+        foreach (DeclaredSetting setting in declared)
+        {
+            if (Read(setting, project, environment, diagnostics) is { } change)
+            {
+                changes.Add(change);
+            }
+        }
+
+        if (media)
+        {
+            if (changes.RemoveAll(c => c.IsDeployRoot) > 0)
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticCode.MediaDeployRootNotAdded,
+                    "The deployment share is an offline media folder (Scripts\\Media.tag): LiteTouch deploys from the media and sets DeployRoot to it, so the DeployRoot given is not added; the rest of Bootstrap.ini is patched.",
+                    project));
+            }
+            else
+            {
+                notes.Add("The deployment share is an offline media folder (Scripts\\Media.tag): it has no network DeployRoot, on purpose, and none is added.");
+            }
+        }
+        else if (!changes.Any(c => c.IsDeployRoot))
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticCode.DeployRootNotSet,
+                "The DeployRoot property is not set; set it to the UNC path clients must use, e.g. <DeployRoot>\\\\MDTCLUSTER\\Distribution$</DeployRoot>.",
+                project));
+        }
+
+        return new SettingResolution(changes, diagnostics, notes);
+    }
+
+    private static SettingChange? Read(DeclaredSetting setting, string project, Func<string, string?> environment, List<Diagnostic> diagnostics)
+    {
+        string key = setting.Key.Trim();
+        string value = setting.Value;
+        string variable = setting.ValueFromEnvironment.Trim();
+        var sections = setting.Sections.Split(';').Select(s => s.Trim()).Where(s => s.Length > 0).ToList();
+
+        string? problem =
+            key.Length == 0 || key.IndexOfAny(['=', '\r', '\n']) >= 0 || key[0] is '[' or ';'
+                ? $"'{key}' is not a valid key name"
+            : sections.Any(s => s.IndexOfAny([']', '\r', '\n']) >= 0) ? $"the Section of {key} is not a valid section name"
+            : value.Length > 0 && variable.Length > 0 ? $"{key} has both Value and ValueFromEnvironment; give one"
+            : value.IndexOfAny(['\r', '\n']) >= 0 ? $"the value of {key} contains a line break"
+            : null;
+        if (problem is not null)
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticCode.BootstrapSettingInvalid, $"BootstrapSetting: {problem}.", project));
+            return null;
+        }
+
+        if (variable.Length > 0)
+        {
+            string? secret = environment(variable);
+            if (string.IsNullOrEmpty(secret))
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticCode.EnvironmentVariableNotSet,
+                    $"BootstrapSetting {key} reads environment variable '{variable}', which is not set (or empty) in this build.", project));
+                return null;
+            }
+
+            if (secret!.IndexOfAny(['\r', '\n']) >= 0)
+            {
+                diagnostics.Add(new Diagnostic(DiagnosticCode.BootstrapSettingInvalid,
+                    $"BootstrapSetting: environment variable '{variable}' for {key} contains a line break.", project));
+                return null;
+            }
+
+            value = secret;
+        }
+        else if (MdtKeys.IsSecret(key) && value.Length > 0)
+        {
+            diagnostics.Add(new Diagnostic(DiagnosticCode.SecretInProjectFile,
+                $"BootstrapSetting {key} is a credential given as a literal Value: it is visible in the project file and in binary logs. Use ValueFromEnvironment with a pipeline secret instead.",
+                project));
+        }
+
+        return new SettingChange(key, value, sections, project);
+    }
+}
