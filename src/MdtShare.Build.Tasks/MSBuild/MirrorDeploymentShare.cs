@@ -144,10 +144,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
 
     private void PublishAll(string share, bool? fullVerify, CompareMode compare, double maxDeletePercent, PublishReport report)
     {
-        var listener = new Listener(this);
-        var engine = new MirrorEngine(listener);
         var exclude = Excludes(Exclude);
-        var publishes = new List<(ITaskItem Target, MirrorOptions Options, ShareManifest? Manifest, string ManifestFile)>();
+        string verifyReports = ResolvePath(ReportDirectory.Length > 0 ? ReportDirectory : "bin/verify");
+        var requests = new List<PublishRequest>();
         foreach (ITaskItem target in Targets)
         {
             string manifestFile = target.GetMetadata(Metadata.ShareManifest);
@@ -178,53 +177,17 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
                 WhatIf = WhatIf || FailIfNotIncremental,
                 ExpectedHashes = manifest?.Entries.ToDictionary(e => e.Path, e => e.Hash, StringComparer.Ordinal),
             };
-            publishes.Add((target, options, manifest, manifestFile));
+            requests.Add(new PublishRequest(options, manifest, manifestFile.Length == 0 ? string.Empty : ResolvePath(manifestFile),
+                Path.Combine(verifyReports, VerifyShareHashes.ReportName(target.ItemSpec))));
         }
 
-        if (publishes.Count == 0 || Cancellation.IsCancellationRequested)
+        if (requests.Count == 0 || Cancellation.IsCancellationRequested)
         {
             return;
         }
 
-        // All targets at once: each changed file of the share is read once and written to every target.
-        IReadOnlyList<MirrorResult> results = engine.Publish(publishes.Select(p => p.Options).ToList(), Cancellation);
-        for (int i = 0; i < publishes.Count; i++)
-        {
-            var (target, options, manifest, manifestFile) = publishes[i];
-            MirrorResult result = results[i];
-            Summarize(result);
-            if (FailIfNotIncremental && result.PlannedChanges > 0)
-            {
-                ReportOutOfDate($"Publishing to {result.Destination} would change {result.PlannedChanges:N0} entries ({result.Copied:N0} files to copy, {result.Updated:N0} to update, {result.Deleted:N0} to delete)");
-            }
-
-            VerifyEntry? verify = manifest is not null && fullVerify is { } full && result.Succeeded && !options.WhatIf && !Cancellation.IsCancellationRequested
-                ? VerifyPublished(target.ItemSpec, manifest, ResolvePath(manifestFile), options, result, full)
-                : null;
-            report.Targets.Add(new TargetEntry(result, verify));
-        }
-    }
-
-    /// <summary>The publish's own check: the target must now match the manifest exactly.</summary>
-    private VerifyEntry? VerifyPublished(string target, ShareManifest manifest, string manifestFile, MirrorOptions options, MirrorResult published, bool full)
-    {
-        VerifyResult result;
-        try
-        {
-            result = ShareVerifier.Verify(manifest, options.DestinationRoot, new ExcludeFilter(options.Exclude), HashParallelism(0),
-                Cancellation, full ? null : published.SourceFiles, options.TimestampTolerance,
-                progress => LogProgress(progress, progress.Target), options.ProgressInterval);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-
-        string report = Path.Combine(ResolvePath(ReportDirectory.Length > 0 ? ReportDirectory : "bin/verify"), VerifyShareHashes.ReportName(target));
-        AtomicFile.WriteIfChanged(report, VerifyReport.ToJson(result, manifestFile, DateTime.UtcNow));
-        Report(VerifyFindings.Of(result, report));
-        Message(MessageImportance.High, (full ? "Full " : "Quick ") + VerifyFindings.Summary(result, report));
-        return new VerifyEntry(full ? "Full" : "Quick", result, report);
+        var publisher = new SharePublisher(new Listener(this), line => Message(MessageImportance.High, line));
+        report.Targets.AddRange(publisher.Publish(requests, fullVerify, HashParallelism(0), Summarize, Cancellation));
     }
 
     /// <summary>The publish report and summary, also when the publish failed or was cancelled; on a CI agent the
@@ -328,6 +291,10 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
             "{0} to {1}: {2:N0} copied, {3:N0} updated, {4:N0} deleted, {5:N0} unchanged, {6:N0} failed; {7} in {8:0.0} s ({9}/s){10}",
             verb, result.Destination, result.Copied, result.Updated, result.Deleted, result.Skipped, result.Failed,
             ProgressLine.Size(result.BytesCopied), seconds, ProgressLine.Size((long)(result.BytesCopied / seconds)), outages));
+        if (FailIfNotIncremental && result.PlannedChanges > 0)
+        {
+            ReportOutOfDate($"Publishing to {result.Destination} would change {result.PlannedChanges:N0} entries ({result.Copied:N0} files to copy, {result.Updated:N0} to update, {result.Deleted:N0} to delete)");
+        }
     }
 
     private sealed class Listener(MirrorDeploymentShare task) : IMirrorListener
