@@ -17,8 +17,12 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
 
-    [Required]
+    /// <summary>The overlay whose Bootstrap.ini the images get, when no <see cref="Overlays"/> are given.</summary>
     public string OverlayDirectory { get; set; } = string.Empty;
+
+    /// <summary>Every overlay to patch images for in one call: the build's own, and one per PublishTarget with a
+    /// DeployRoot of its own.</summary>
+    public ITaskItem[] Overlays { get; set; } = [];
 
     /// <summary>BootImage items: WIMs relative to the share; empty = Boot/LiteTouchPE_*.wim.</summary>
     public ITaskItem[] BootImages { get; set; } = [];
@@ -47,17 +51,20 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
     [Output]
     public ITaskItem[] ManualSteps { get; private set; } = [];
 
+    private readonly List<ITaskItem> _patched = [];
     private readonly List<ITaskItem> _results = [];
     private readonly List<ITaskItem> _manualSteps = [];
 
     protected override void ExecuteCore()
     {
         string share = ResolvePath(DeploymentShare);
-        string overlay = ResolvePath(OverlayDirectory);
         var images = FindImages(share);
         try
         {
-            PatchAll(share, overlay, images);
+            foreach (string overlay in Overlays.Length > 0 ? Overlays.Select(o => ResolvePath(o.ItemSpec)) : [ResolvePath(OverlayDirectory)])
+            {
+                PatchAll(share, overlay, images);
+            }
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
@@ -65,6 +72,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
         }
         finally
         {
+            PatchedImages = [.. _patched];
             Results = [.. _results];
             ManualSteps = [.. _manualSteps];
         }
@@ -124,7 +132,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
         }
 
         RebuildIsos(share, overlay, outputs, stamps);
-        PatchedImages = [.. outputs];
+        _patched.AddRange(outputs);
         if (outputs.Count > 0)
         {
             string wds = "WDS keeps its own copy of each boot image. On every WDS server, replace it (WDS console > Boot Images > Replace Image) with the published " +

@@ -17,12 +17,16 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
 
-    /// <summary>Where changed files go, at their path relative to the share.</summary>
-    [Required]
+    /// <summary>Where changed files go, at their path relative to the share (with <see cref="DeployRoot"/>), when no
+    /// <see cref="Overlays"/> are given.</summary>
     public string OverlayDirectory { get; set; } = string.Empty;
 
     /// <summary>The UNC path clients must use, e.g. \\MDTCLUSTER\Distribution$.</summary>
     public string DeployRoot { get; set; } = string.Empty;
+
+    /// <summary>Every overlay folder to write in one call, each with its DeployRoot metadata: the build's own, and one
+    /// per PublishTarget with a DeployRoot of its own.</summary>
+    public ITaskItem[] Overlays { get; set; } = [];
 
     /// <summary>BootstrapSetting items: Include = key; metadata Section, Value or ValueFromEnvironment.</summary>
     public ITaskItem[] Settings { get; set; } = [];
@@ -40,27 +44,44 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
         }
 
         string share = ResolvePath(DeploymentShare);
-        string overlay = ResolvePath(OverlayDirectory);
-        if (IsSameOrInside(overlay, share))
+        var overlays = Overlays.Length > 0
+            ? Overlays.Select(o => (Folder: ResolvePath(o.ItemSpec), DeployRoot: o.GetMetadata(Metadata.DeployRoot))).ToList()
+            : [(Folder: ResolvePath(OverlayDirectory), DeployRoot)];
+        foreach (var (folder, _) in overlays.Where(o => IsSameOrInside(o.Folder, share)))
         {
             throw new MdtShareException(new Diagnostic(DiagnosticCode.OutputInsideDeploymentShare,
-                $"The output folder '{overlay}' is inside the deployment share '{share}'; the build never writes to the share. Choose an output folder outside it."));
+                $"The output folder '{folder}' is inside the deployment share '{share}'; the build never writes to the share. Choose an output folder outside it."));
         }
 
         string source = FindBootstrapIni(share);
-        string relativePath = ShareFiles.Relative(share, source);
-        var changes = ReadChanges(media: ShareFiles.Find(share, "Scripts/Media.tag") is not null);
-        if (Log.HasLoggedErrors)
+        bool media = ShareFiles.Find(share, "Scripts/Media.tag") is not null;
+        var written = new List<ITaskItem>();
+        foreach (var (folder, deployRoot) in overlays)
         {
-            return;
+            if (Patch(share, source, folder, ReadChanges(deployRoot, media)) is { } item)
+            {
+                written.Add(item);
+            }
         }
 
+        OverlayFiles = [.. written];
+    }
+
+    /// <returns>The overlay file written, or null when none is needed (or in question mode, or on an error).</returns>
+    private ITaskItem? Patch(string share, string source, string overlay, List<SettingChange> changes)
+    {
+        if (Log.HasLoggedErrors)
+        {
+            return null;
+        }
+
+        string relativePath = ShareFiles.Relative(share, source);
         string destination = Path.Combine(overlay, relativePath);
         PatchResult result = BootstrapPatcher.Patch(File.ReadAllBytes(source), source, changes, destination);
         Report(result.Diagnostics);
         if (!result.Succeeded)
         {
-            return;
+            return null;
         }
 
         foreach (string change in result.Changes)
@@ -75,14 +96,14 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
                 if (FailIfNotIncremental)
                 {
                     ReportOutOfDate($"{destination} would be removed: the share's Bootstrap.ini already has the requested settings");
-                    return;
+                    return null;
                 }
 
                 File.Delete(destination);
             }
 
             Message(MessageImportance.High, $"Bootstrap.ini in '{share}' already has the requested settings; nothing to overlay.");
-            return;
+            return null;
         }
 
         if (FailIfNotIncremental)
@@ -92,16 +113,16 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
                 ReportOutOfDate($"{destination} would be written: Bootstrap.ini or the requested settings changed");
             }
 
-            return;
+            return null;
         }
 
         bool written = AtomicFile.WriteIfChanged(destination, result.Output);
         var item = new TaskItem(destination);
         item.SetMetadata(Metadata.RelativePath, relativePath);
-        OverlayFiles = [item];
         string deployRoots = string.Join(", ", changes.Where(c => c.IsDeployRoot).Select(c => c.Value).Distinct());
         Message(MessageImportance.High,
             $"Bootstrap.ini -> {destination} (DeployRoot {deployRoots}; {result.Changes.Count} change(s){(written ? string.Empty : ", unchanged since the last build")})");
+        return item;
     }
 
     private static bool IsSameOrInside(string path, string folder)
@@ -128,9 +149,9 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
     }
 
     /// <summary>The changes the project asks for; a media folder (Scripts/Media.tag) gets no network DeployRoot.</summary>
-    private List<SettingChange> ReadChanges(bool media)
+    private List<SettingChange> ReadChanges(string deployRoot, bool media)
     {
-        SettingResolution resolution = SettingResolver.Resolve(DeployRoot,
+        SettingResolution resolution = SettingResolver.Resolve(deployRoot,
             Settings.Select(s => new DeclaredSetting(s.ItemSpec, s.GetMetadata(Metadata.Value), s.GetMetadata(Metadata.ValueFromEnvironment), s.GetMetadata(Metadata.Section))),
             media, ProjectPath, Environment.GetEnvironmentVariable);
         Report(resolution.Diagnostics);

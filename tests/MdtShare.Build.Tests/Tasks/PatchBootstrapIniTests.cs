@@ -123,6 +123,23 @@ public sealed class PatchBootstrapIniTests : IDisposable
         Assert.True(File.Exists(OverlayIni));
     }
 
+    /// <summary>The targets call the task once for every overlay: the build's own and one per site, each with its
+    /// own DeployRoot.</summary>
+    [Fact]
+    public void OneCallWritesEveryOverlayWithItsOwnDeployRoot()
+    {
+        PatchBootstrapIni task = NewTask();
+        task.OverlayDirectory = string.Empty;
+        task.DeployRoot = string.Empty;
+        task.Overlays = [Setting(_overlay, ("DeployRoot", Cluster)), Setting(_temp.Combine("sto", "overlay"), ("DeployRoot", @"\\STOCLUSTER\Distribution$"))];
+
+        Assert.True(task.Execute());
+
+        Assert.Contains($"DeployRoot={Cluster}", File.ReadAllText(OverlayIni));
+        Assert.Contains(@"DeployRoot=\\STOCLUSTER\Distribution$", File.ReadAllText(_temp.Combine("sto", "overlay", "Control", "Bootstrap.ini")));
+        Assert.Equal(2, task.OverlayFiles.Length);
+    }
+
     [Fact]
     public void ControlFolderIsFoundWhateverItsLetterCase()
     {
