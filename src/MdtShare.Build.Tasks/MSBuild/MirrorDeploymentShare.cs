@@ -64,7 +64,8 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     /// Full (re-hash everything) or None.</summary>
     public string VerifyMode { get; set; } = "Quick";
 
-    /// <summary>Where the verify report of each target goes.</summary>
+    /// <summary>Where the verify report of each target goes (relative to the project; the targets give
+    /// $(MdtShareVerifyReportPath)).</summary>
     public string ReportDirectory { get; set; } = string.Empty;
 
     /// <summary>The publish report (JSON, schema mdtshare-publish/1) and its Markdown summary; none when empty.</summary>
@@ -145,7 +146,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     private void PublishAll(string share, bool? fullVerify, CompareMode compare, double maxDeletePercent, PublishReport report)
     {
         var exclude = Excludes(Exclude);
-        string verifyReports = ResolvePath(ReportDirectory.Length > 0 ? ReportDirectory : "bin/verify");
+        string verifyReports = ResolvePath(ReportDirectory);
         var requests = new List<PublishRequest>();
         foreach (ITaskItem target in Targets)
         {
