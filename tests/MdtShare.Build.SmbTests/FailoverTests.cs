@@ -1,8 +1,8 @@
+using System.Diagnostics;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Shared;
-using Xunit.Abstractions;
-
 using MdtShare.Build.Tests.Support;
+using Xunit.Abstractions;
 
 namespace MdtShare.Build.SmbTests;
 
@@ -97,7 +97,7 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
     }
 
     /// <summary>A server that stops answering and never comes back during the publish (every smbd process stopped a
-    /// second in): the calls on the mount block instead of failing, and the publish to it still ends with MDTS2010
+    /// moment into the publish): the calls on the mount block instead of failing, and the publish to it still ends with MDTS2010
     /// within the retry window and one operation timeout (plus that second and a few of slack), while a healthy second
     /// target beside it converges.</summary>
     [SkippableFact]
@@ -106,24 +106,41 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
         var (mounted, _) = samba.NewTarget("frozen");
         string healthy = Path.Combine(Source + "-healthy", "Distribution$");
         Directory.CreateDirectory(Path.GetDirectoryName(healthy)!);
-        SyntheticShare.Create(Source, files: 300, bytes: 60L << 20, seed: 7);
+        // Small enough that the healthy target finishes its copies well inside the bound even on a slow agent: the frozen
+        // target is given up when its window ends or, if the healthy one needs longer for a copy phase, one timeout
+        // after that phase (docs/reference.md, MdtShareOperationTimeoutSeconds).
+        SyntheticShare.Create(Source, files: 120, bytes: 20L << 20, seed: 7);
         TimeSpan window = TimeSpan.FromSeconds(8), timeout = TimeSpan.FromSeconds(4);
         var listener = new RecordingListener();
         IReadOnlyList<MirrorResult> results;
+        var clock = Stopwatch.StartNew();
+        TimeSpan frozenAt = TimeSpan.Zero;
+
+        // Frozen once the first file is in place: mid-publish however fast the agent is.
+        var freeze = Task.Run(() =>
+        {
+            while (!listener.Details.Any(d => d.StartsWith("Copied", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                Thread.Sleep(5);
+            }
+
+            samba.Require().FreezeServer();
+            frozenAt = clock.Elapsed;
+        });
         try
         {
-            using var freeze = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => samba.Require().FreezeServer());
             results = new MirrorEngine(listener).Publish(
                 [Options(mounted, window, timeout), Options(healthy, window, timeout)], CancellationToken.None);
         }
         finally
         {
+            Assert.True(freeze.Wait(TimeSpan.FromSeconds(60)), "the server was never frozen");
             samba.Require().ThawServer();
         }
 
         Assert.Equal("MDTS2010", results[0].Abort?.Code.Id);
         output.WriteLine($"frozen target given up after {results[0].Duration.TotalSeconds:0.0} s; healthy target done in {results[1].Duration.TotalSeconds:0.0} s");
-        Assert.True(results[0].Duration <= TimeSpan.FromSeconds(1) + window + timeout + TimeSpan.FromSeconds(3),
+        Assert.True(results[0].Duration <= frozenAt + window + timeout + TimeSpan.FromSeconds(3),
             $"the frozen target took {results[0].Duration.TotalSeconds:0.0} s: " + string.Join(" | ", listener.Timeline.Where(t => !t.Contains(" Copied ", StringComparison.Ordinal))));
         Assert.True(results[1].Succeeded, PublishToSmbTests.Describe(results[1]));
         Assert.Equal(SyntheticShare.Hashes(Source), SyntheticShare.Hashes(healthy));

@@ -1,6 +1,5 @@
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Shared;
-
 using MdtShare.Build.Tests.Support;
 
 namespace MdtShare.Build.SmbTests;

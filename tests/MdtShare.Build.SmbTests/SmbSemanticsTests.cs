@@ -1,7 +1,6 @@
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Shared;
-
 using MdtShare.Build.Tests.Support;
 
 namespace MdtShare.Build.SmbTests;

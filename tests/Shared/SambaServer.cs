@@ -100,7 +100,32 @@ public sealed class SambaServer : IDisposable
     /// hung node does. <see cref="ThawServer"/> lets it go on.</summary>
     public void FreezeServer() => RunQuietly("pkill", "-STOP", "-f", Combine("etc", "smb.conf"));
 
-    public void ThawServer() => RunQuietly("pkill", "-CONT", "-f", Combine("etc", "smb.conf"));
+    /// <summary>Lets a frozen server go on, and waits until the mount answers again: the watchdog may have restarted
+    /// smbnetfs while the server was frozen, leaving a mount that fails every call (EIO), which is restarted here.</summary>
+    public void ThawServer()
+    {
+        RunQuietly("pkill", "-CONT", "-f", Combine("etc", "smb.conf"));
+        var deadline = Stopwatch.StartNew();
+        var sinceRestart = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                Directory.EnumerateFileSystemEntries(MountedShare).Take(1).ToList();
+                return;
+            }
+            catch (IOException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                if (sinceRestart.Elapsed > TimeSpan.FromSeconds(5))
+                {
+                    RestartTheClient();
+                    sinceRestart.Restart();
+                }
+
+                Thread.Sleep(250);
+            }
+        }
+    }
 
     /// <summary>A failover's first half: every smbd process is killed at once, as when a cluster node dies.</summary>
     public void KillServer()
