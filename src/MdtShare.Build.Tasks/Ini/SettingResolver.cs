@@ -5,27 +5,33 @@ namespace MdtShare.Build.Ini;
 /// <summary>A BootstrapSetting as the project declares it: a literal value, or the name of an environment variable.</summary>
 internal sealed record DeclaredSetting(string Key, string Value, string ValueFromEnvironment, string Sections);
 
-/// <summary>The changes to make to Bootstrap.ini, what is wrong with the declarations, and what to tell the user.</summary>
-internal sealed record SettingResolution(IReadOnlyList<SettingChange> Changes, IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Notes);
+/// <summary>The project's settings, resolved once: the declared changes, what is wrong with them, what to tell the user;
+/// <see cref="For"/> gives one overlay's changes with its DeployRoot.</summary>
+internal sealed record SettingResolution(IReadOnlyList<SettingChange> Declared, bool Media, string Project,
+    IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string> Notes)
+{
+    /// <summary>The changes for the overlay whose clients use <paramref name="deployRoot"/> (empty: the declared
+    /// ones only); a media folder gets no network DeployRoot.</summary>
+    public List<SettingChange> For(string deployRoot) =>
+        Media ? Declared.Where(c => !c.IsDeployRoot).ToList()
+        : deployRoot.Trim().Length > 0 ? [new SettingChange(MdtKeys.DeployRoot, deployRoot.Trim(), [], Project), .. Declared]
+        : [.. Declared];
+}
 
 /// <summary>
-/// Turns the project's DeployRoot and BootstrapSetting declarations into the changes to make: checks each, reads
-/// secrets from the environment (their values go only into the changes, which mask them), and applies the offline
-/// media rule (a media folder gets no network DeployRoot).
+/// Turns the project's DeployRoot and BootstrapSetting declarations into the changes to make, once for every overlay:
+/// checks each, reads secrets from the environment (their values go only into the changes, which mask them), and
+/// applies the offline media rule (a media folder gets no network DeployRoot).
 /// </summary>
 internal static class SettingResolver
 {
-    public static SettingResolution Resolve(string deployRoot, IEnumerable<DeclaredSetting> declared, bool media, string project,
+    /// <param name="deployRoots">The DeployRoot of each overlay the build writes.</param>
+    public static SettingResolution Resolve(IReadOnlyList<string> deployRoots, IEnumerable<DeclaredSetting> declared, bool media, string project,
         Func<string, string?> environment)
     {
         var diagnostics = new List<Diagnostic>();
         var notes = new List<string>();
         var changes = new List<SettingChange>();
-        if (deployRoot.Trim().Length > 0)
-        {
-            changes.Add(new SettingChange(MdtKeys.DeployRoot, deployRoot.Trim(), [], project));
-        }
-
         foreach (DeclaredSetting setting in declared)
         {
             if (Read(setting, project, environment, diagnostics) is { } change)
@@ -34,9 +40,10 @@ internal static class SettingResolver
             }
         }
 
+        bool declaresDeployRoot = changes.Any(c => c.IsDeployRoot);
         if (media)
         {
-            if (changes.RemoveAll(c => c.IsDeployRoot) > 0)
+            if (declaresDeployRoot || deployRoots.Any(r => r.Trim().Length > 0))
             {
                 diagnostics.Add(new Diagnostic(DiagnosticCode.MediaDeployRootNotAdded,
                     "The deployment share is an offline media folder (Scripts\\Media.tag): LiteTouch deploys from the media and sets DeployRoot to it, so the DeployRoot given is not added; the rest of Bootstrap.ini is patched.",
@@ -47,14 +54,14 @@ internal static class SettingResolver
                 notes.Add("The deployment share is an offline media folder (Scripts\\Media.tag): it has no network DeployRoot, on purpose, and none is added.");
             }
         }
-        else if (!changes.Any(c => c.IsDeployRoot))
+        else if (!declaresDeployRoot && deployRoots.Any(r => r.Trim().Length == 0))
         {
             diagnostics.Add(new Diagnostic(DiagnosticCode.DeployRootNotSet,
                 "The DeployRoot property is not set; set it to the UNC path clients must use, e.g. <DeployRoot>\\\\MDTCLUSTER\\Distribution$</DeployRoot>.",
                 project));
         }
 
-        return new SettingResolution(changes, diagnostics, notes);
+        return new SettingResolution(changes, media, project, diagnostics, notes);
     }
 
     private static SettingChange? Read(DeclaredSetting setting, string project, Func<string, string?> environment, List<Diagnostic> diagnostics)

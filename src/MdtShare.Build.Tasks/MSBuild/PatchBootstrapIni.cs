@@ -54,11 +54,12 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
         }
 
         string source = FindBootstrapIni(share);
-        bool media = ShareFiles.Find(share, "Scripts/Media.tag") is not null;
+        byte[] input = File.ReadAllBytes(source);
+        SettingResolution settings = ReadSettings(overlays.Select(o => o.DeployRoot).ToList(), media: ShareFiles.Find(share, "Scripts/Media.tag") is not null);
         var written = new List<ITaskItem>();
         foreach (var (folder, deployRoot) in overlays)
         {
-            if (Patch(share, source, folder, ReadChanges(deployRoot, media)) is { } item)
+            if (Patch(share, source, input, folder, settings.For(deployRoot)) is { } item)
             {
                 written.Add(item);
             }
@@ -68,7 +69,7 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
     }
 
     /// <returns>The overlay file written, or null when none is needed (or in question mode, or on an error).</returns>
-    private ITaskItem? Patch(string share, string source, string overlay, List<SettingChange> changes)
+    private ITaskItem? Patch(string share, string source, byte[] input, string overlay, List<SettingChange> changes)
     {
         if (Log.HasLoggedErrors)
         {
@@ -77,7 +78,7 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
 
         string relativePath = ShareFiles.Relative(share, source);
         string destination = Path.Combine(overlay, relativePath);
-        PatchResult result = BootstrapPatcher.Patch(File.ReadAllBytes(source), source, changes, destination);
+        PatchResult result = BootstrapPatcher.Patch(input, source, changes, destination);
         Report(result.Diagnostics);
         if (!result.Succeeded)
         {
@@ -148,10 +149,10 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
             $"'{share}' has no Control{Path.DirectorySeparatorChar}Bootstrap.ini; {hint}"));
     }
 
-    /// <summary>The changes the project asks for; a media folder (Scripts/Media.tag) gets no network DeployRoot.</summary>
-    private List<SettingChange> ReadChanges(string deployRoot, bool media)
+    /// <summary>The project's settings, resolved and reported once for every overlay.</summary>
+    private SettingResolution ReadSettings(IReadOnlyList<string> deployRoots, bool media)
     {
-        SettingResolution resolution = SettingResolver.Resolve(deployRoot,
+        SettingResolution resolution = SettingResolver.Resolve(deployRoots,
             Settings.Select(s => new DeclaredSetting(s.ItemSpec, s.GetMetadata(Metadata.Value), s.GetMetadata(Metadata.ValueFromEnvironment), s.GetMetadata(Metadata.Section))),
             media, ProjectPath, Environment.GetEnvironmentVariable);
         Report(resolution.Diagnostics);
@@ -160,6 +161,6 @@ public sealed class PatchBootstrapIni : MdtShareTask, IIncrementalTask
             Message(MessageImportance.High, note);
         }
 
-        return [.. resolution.Changes];
+        return resolution;
     }
 }

@@ -11,12 +11,12 @@ public sealed class SettingResolverTests
     {
         var environment = new Dictionary<string, string> { ["MDT_CONNECT_PASSWORD"] = "s3cret!" };
 
-        SettingResolution resolution = SettingResolver.Resolve(@"\\MDTCLUSTER\Distribution$",
+        SettingResolution resolution = SettingResolver.Resolve([@"\\MDTCLUSTER\Distribution$"],
             [new DeclaredSetting("UserPassword", string.Empty, "MDT_CONNECT_PASSWORD", string.Empty)], media: false, "p.proj",
             name => environment.TryGetValue(name, out string? value) ? value : null);
 
         Assert.Empty(resolution.Diagnostics);
-        SettingChange secret = Assert.Single(resolution.Changes, c => c.Key == "UserPassword");
+        SettingChange secret = Assert.Single(resolution.For(@"\\MDTCLUSTER\Distribution$"), c => c.Key == "UserPassword");
         Assert.Equal("s3cret!", secret.Value);
         Assert.Equal("********", secret.LoggableValue);
     }
@@ -24,10 +24,10 @@ public sealed class SettingResolverTests
     [Fact]
     public void AMediaFolderGetsNoDeployRoot_AndSaysWhy()
     {
-        SettingResolution given = SettingResolver.Resolve(@"\\MDTCLUSTER\Distribution$", [], media: true, "p.proj", _ => null);
-        SettingResolution none = SettingResolver.Resolve(string.Empty, [], media: true, "p.proj", _ => null);
+        SettingResolution given = SettingResolver.Resolve([@"\\MDTCLUSTER\Distribution$"], [], media: true, "p.proj", _ => null);
+        SettingResolution none = SettingResolver.Resolve([string.Empty], [], media: true, "p.proj", _ => null);
 
-        Assert.Empty(given.Changes);
+        Assert.Empty(given.For(@"\\MDTCLUSTER\Distribution$"));
         Assert.Equal(["MDTS1027"], given.Diagnostics.Select(d => d.Code.Id));
         Assert.Empty(none.Diagnostics);
         Assert.Single(none.Notes);

@@ -128,7 +128,7 @@ public sealed class PatchBootstrapIniTests : IDisposable
     [Fact]
     public void OneCallWritesEveryOverlayWithItsOwnDeployRoot()
     {
-        PatchBootstrapIni task = NewTask();
+        PatchBootstrapIni task = NewTask(Setting("UserPassword", ("Value", "literal")));
         task.OverlayDirectory = string.Empty;
         task.DeployRoot = string.Empty;
         task.Overlays = [Setting(_overlay, ("DeployRoot", Cluster)), Setting(_temp.Combine("sto", "overlay"), ("DeployRoot", @"\\STOCLUSTER\Distribution$"))];
@@ -138,6 +138,9 @@ public sealed class PatchBootstrapIniTests : IDisposable
         Assert.Contains($"DeployRoot={Cluster}", File.ReadAllText(OverlayIni));
         Assert.Contains(@"DeployRoot=\\STOCLUSTER\Distribution$", File.ReadAllText(_temp.Combine("sto", "overlay", "Control", "Bootstrap.ini")));
         Assert.Equal(2, task.OverlayFiles.Length);
+
+        // The settings are resolved once: one warning about the literal credential, not one per overlay.
+        Assert.Single(_engine.Warnings, w => w.Code == "MDTS1014");
     }
 
     [Fact]
