@@ -45,6 +45,11 @@ internal static class HostReferenceScanner
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i];
+            if (!finder.MayName(line))
+            {
+                continue;
+            }
+
             string what = Regex.Match(line, @"<([A-Za-z][\w.-]*)[^>]*>") is { Success: true } element ? "<" + element.Groups[1].Value + ">" : "a command line";
             foreach (Reference reference in finder.InText(line, targetRoot: null))
             {

@@ -38,7 +38,10 @@ internal sealed class ReferenceFinder(SourceServer server, IReadOnlyList<HostRef
     private static readonly Regex Url = new(@"\b[a-z][a-z0-9+.-]*://" + Host + @"(?::\d+)?(?=[/""'<>|;,\s?#]|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     private static readonly Regex Bare = new(@"^(?:(?:tcp|np|lpc):)?" + Host + @"(?:\\[A-Za-z0-9_$#-]+)?(?:[,:]\d+)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    public bool IsEmpty => server.Names.Count == 0 && maps.Count == 0;
+    private readonly string[] _searchTerms = server.SearchTerms.Concat(maps.Select(m => m.From)).ToArray();
+
+    /// <summary>A cheap test before the patterns: most lines of a task sequence never mention the server.</summary>
+    public bool MayName(string text) => _searchTerms.Any(t => text.IndexOf(t, StringComparison.OrdinalIgnoreCase) >= 0);
 
     /// <summary>Where a reference's text may end: the end, a path or list separator, a quote or white space.</summary>
     public static bool IsBoundary(string text, int index) =>

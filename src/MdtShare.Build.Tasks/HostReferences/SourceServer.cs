@@ -37,6 +37,9 @@ internal sealed class SourceServer
 
     public IReadOnlyList<string> Names => _names;
 
+    /// <summary>What every reference to the server contains: each name, a DNS name by its first label.</summary>
+    public IEnumerable<string> SearchTerms => _names.Select(n => IsAddress(n) ? n : FirstLabel(n)).Distinct(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>A host is the server when it is one of its names, or a DNS name with the same first label as one
     /// (MDT01 and mdt01.corp.contoso.com); addresses match only as written.</summary>
     public bool IsServer(string host) =>
