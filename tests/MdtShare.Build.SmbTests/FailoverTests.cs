@@ -106,9 +106,6 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
         var (mounted, _) = samba.NewTarget("frozen");
         string healthy = Path.Combine(Source + "-healthy", "Distribution$");
         Directory.CreateDirectory(Path.GetDirectoryName(healthy)!);
-        // Small enough that the healthy target finishes its copies well inside the bound even on a slow agent: the frozen
-        // target is given up when its window ends or, if the healthy one needs longer for a copy phase, one timeout
-        // after that phase (docs/reference.md, MdtShareOperationTimeoutSeconds).
         SyntheticShare.Create(Source, files: 120, bytes: 20L << 20, seed: 7);
         TimeSpan window = TimeSpan.FromSeconds(8), timeout = TimeSpan.FromSeconds(4);
         var listener = new RecordingListener();

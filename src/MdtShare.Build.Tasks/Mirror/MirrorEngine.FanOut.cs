@@ -9,18 +9,16 @@ internal sealed partial class MirrorEngine
     /// Reads one source file once and writes it to every destination's temp file as it goes, hashing it once.
     /// Each copy is then checked against its destination's manifest, closed, timed and renamed into place. A
     /// destination that fails a call (an outage, a target that stopped answering) or writes a block far slower than
-    /// the fastest falls behind: it leaves the shared copies of this phase and copies its part on its own, with its
-    /// own retries, so it holds the others back no longer than one call.
+    /// the fastest falls behind: it leaves the shared copies and copies its part on its own at once, with its own
+    /// retries, so it holds the others back no longer than one call.
     /// </summary>
-    /// <returns>The items settled here: renamed into place, or failed for good (changed since the manifest).</returns>
-    private List<CopyItem> FanOut(string source, List<(Run Run, CopyItem Item)> destinations, CancellationToken cancellation)
+    private void FanOut(string source, List<(OwnPass Pass, CopyItem Item)> destinations, CancellationToken cancellation)
     {
-        var settled = new List<CopyItem>();
-        var writers = new List<(Run Run, CopyItem Item, string Temp, Stream Stream)>();
-        void Drop((Run Run, CopyItem Item, string Temp, Stream Stream) writer, string reason, bool unhealthy = true, (Exception Error, DateTime Started)? failure = null)
+        var writers = new List<Writer>();
+        void Drop(Writer writer, string reason, bool unhealthy = true, (Exception Error, DateTime Started)? failure = null)
         {
             writers.Remove(writer);
-            writer.Run.FellBehind |= unhealthy;
+            writer.Pass.GiveBack(writer.Item, fellBehind: unhealthy, failure);
             writer.Run.Listener.Detail($"{writer.Run.Result.Destination}: {writer.Item.RelativePath}{(unhealthy ? " and the rest of its part are" : " is")} copied on its own ({reason})");
             void Discard()
             {
@@ -39,16 +37,7 @@ internal sealed partial class MirrorEngine
             // others go on (what is left is swept by the next publish).
             if (unhealthy)
             {
-                Task.Run(() =>
-                {
-                    // The target's outage began with this call: its own retries later get no fresh window.
-                    if (failure is var (error, started))
-                    {
-                        writer.Run.NoteFailure(error, started);
-                    }
-
-                    Discard();
-                });
+                Task.Run(Discard);
             }
             else
             {
@@ -56,17 +45,17 @@ internal sealed partial class MirrorEngine
             }
         }
 
-        foreach (var (run, item) in destinations.Where(d => !d.Run.Stopped && !d.Run.FellBehind))
+        foreach (var (pass, item) in destinations.Where(d => d.Pass.TryTake(d.Item)))
         {
-            string temp = run.NewTemp(item);
+            string temp = pass.Run.NewTemp(item);
             DateTime started = _clock.UtcNow;
             try
             {
-                writers.Add((run, item, temp, run.FileSystem.Create(temp)));
+                writers.Add(new Writer(pass, item, temp, pass.Run.FileSystem.Create(temp)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Drop((run, item, temp, Stream.Null), e.Message, failure: (e, started));
+                Drop(new Writer(pass, item, temp, Stream.Null), e.Message, failure: (e, started));
             }
         }
 
@@ -74,7 +63,7 @@ internal sealed partial class MirrorEngine
         {
             if (writers.Count == 0)
             {
-                return settled;
+                return;
             }
 
             string hash;
@@ -82,8 +71,8 @@ internal sealed partial class MirrorEngine
             {
                 hash = FileHasher.Hash(input, cancellation, (buffer, read) =>
                 {
-                    var took = new List<((Run Run, CopyItem Item, string Temp, Stream Stream) Writer, TimeSpan Time)>();
-                    foreach (var writer in writers.ToList())
+                    var took = new List<(Writer Writer, TimeSpan Time)>();
+                    foreach (Writer writer in writers.ToList())
                     {
                         var watch = System.Diagnostics.Stopwatch.StartNew();
                         DateTime started = _clock.UtcNow;
@@ -111,7 +100,7 @@ internal sealed partial class MirrorEngine
                 });
             }
 
-            foreach (var writer in writers.ToList())
+            foreach (Writer writer in writers.ToList())
             {
                 // Several calls follow (flush, close, time, rename): the outage is dated from the first.
                 DateTime started = _clock.UtcNow;
@@ -122,19 +111,14 @@ internal sealed partial class MirrorEngine
                     if (!writer.Run.Matches(writer.Item, hash))
                     {
                         writer.Run.TryDelete(writer.Temp);
-                        writers.Remove(writer);
                         writer.Run.ReportSourceChanged(writer.Item.RelativePath);
-                        settled.Add(writer.Item);
-                        continue;
                     }
-
-                    if (writer.Run.InstallOrHold(writer.Item, writer.Temp))
+                    else if (writer.Run.InstallOrHold(writer.Item, writer.Temp))
                     {
                         writer.Run.CountCopied(writer.Item);
                     }
 
                     writers.Remove(writer);
-                    settled.Add(writer.Item);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -144,16 +128,21 @@ internal sealed partial class MirrorEngine
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // The source could not be read: each destination copies the file on its own and reports what it meets.
-            writers.ToList().ForEach(writer => Drop(writer, e.Message));
+            // The source could not be read, which is no target's fault: each destination copies the file on its own
+            // and reports what it meets.
+            writers.ToList().ForEach(writer => Drop(writer, e.Message, unhealthy: false));
         }
         finally
         {
             // Cancelled: no temp file of this file stays behind.
             writers.ToList().ForEach(writer => Drop(writer, "cancelled", unhealthy: false));
         }
+    }
 
-        return settled;
+    /// <summary>One destination's temp file of a shared copy.</summary>
+    private sealed record Writer(OwnPass Pass, CopyItem Item, string Temp, Stream Stream)
+    {
+        public Run Run => Pass.Run;
     }
 
     /// <summary>A block written this much slower than the fastest target's (and more than 4 times slower) makes its target

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Manifest;
 
@@ -50,9 +51,10 @@ internal sealed partial class MirrorEngine
             return true;
         }
 
-        /// <summary>This destination's own copies of a phase (what no other destination shared), then the phase's
-        /// time check over everything it copied.</summary>
-        public void CopyOwn(List<CopyItem> items) => Step(() => CopyAll(items));
+        /// <summary>This destination's own copies of a phase (what no shared copy settled), taken as they come until
+        /// the phase's shared copies are done, then the phase's time check over everything it copied.</summary>
+        public void CopyOwn(BlockingCollection<CopyItem> items) =>
+            Step(() => CopyAll(items.GetConsumingEnumerable(Token)));
 
         /// <summary>After the copies: respelling, then the deletes, unless a file failed.</summary>
         public void Finish(MirrorPlan plan)
@@ -79,10 +81,11 @@ internal sealed partial class MirrorEngine
             });
         }
 
-        private void CopyAll(List<CopyItem> items)
+        private void CopyAll(IEnumerable<CopyItem> items)
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = Token };
-            Parallel.ForEach(items, parallel, item =>
+            // Files arrive while the shared copies go on: a worker takes each as it comes instead of waiting for a chunk.
+            Parallel.ForEach(Partitioner.Create(items, EnumerablePartitionerOptions.NoBuffering), parallel, item =>
             {
                 // A temp name per attempt: an abandoned call of an earlier attempt that the server makes late can only
                 // act on that attempt's own temp file.

@@ -59,9 +59,6 @@ internal sealed partial class MirrorEngine
 
         public int Parallelism => _options.Parallelism;
 
-        /// <summary>Failed or lagged in the shared copies: copies the rest of its part on its own.</summary>
-        public bool FellBehind { get; set; }
-
         /// <summary>A call made outside this run's retries (a shared copy) failed.</summary>
         public void NoteFailure(Exception error, DateTime started) => _retry.Observe(error, started);
 
@@ -175,7 +172,6 @@ internal sealed partial class MirrorEngine
             }
         }
 
-        /// <summary>Ends the publish with its first reason; the copies in flight finish or fail, no new one starts.</summary>
         /// <summary>The retry window ran out: calls still waiting on the target are abandoned, and the lock is left to the
         /// next publish, which breaks it (its run is over; from another machine, once its heartbeat is stale).</summary>
         public void GiveUp()
@@ -185,6 +181,7 @@ internal sealed partial class MirrorEngine
             _givenUp.Cancel();
         }
 
+        /// <summary>Ends the publish with its first reason; the copies in flight finish or fail, no new one starts.</summary>
         private void Stop(Diagnostic reason)
         {
             lock (_progressGate)

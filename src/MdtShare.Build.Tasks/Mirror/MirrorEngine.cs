@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MdtShare.Build.Diagnostics;
 
 namespace MdtShare.Build.Mirror;
@@ -101,43 +100,6 @@ internal sealed partial class MirrorEngine
                     $"{run.Result.Destination}: {e.Message} Publishing stopped; no file is left torn, and the next publish resumes."));
             }
         });
-
-    /// <summary>
-    /// One copy phase for every destination: the files two or more of them need are fanned out (read once, written
-    /// to each); then each destination copies, on its own and at once with the others, what is left of its part.
-    /// </summary>
-    private void CopyPhase(List<Run> runs, Func<Run, List<CopyItem>> items, CancellationToken cancellation)
-    {
-        var shared = runs.Where(run => !run.Ended && !run.Stopped)
-            .SelectMany(run => items(run).Select(item => (Run: run, Item: item)))
-            .GroupBy(pair => pair.Item.Source.FullPath, StringComparer.Ordinal)
-            .Where(group => group.Count() > 1)
-            .ToList();
-        var done = new ConcurrentDictionary<CopyItem, bool>();
-        if (shared.Count > 0)
-        {
-            var parallel = new ParallelOptions
-            {
-                MaxDegreeOfParallelism = Math.Max(1, runs.Max(run => run.Parallelism)),
-                CancellationToken = cancellation,
-            };
-            try
-            {
-                Parallel.ForEach(shared, parallel, group =>
-                {
-                    foreach (CopyItem item in FanOut(group.Key, group.ToList(), cancellation))
-                    {
-                        done[item] = true;
-                    }
-                });
-            }
-            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-            {
-            }
-        }
-
-        EachRun(runs, run => run.CopyOwn(items(run).Where(item => !done.ContainsKey(item)).ToList()));
-    }
 
     private static Diagnostic WindowExhausted(RetryWindowExhaustedException e, string target) =>
         new(DiagnosticCode.RetryWindowExhausted,

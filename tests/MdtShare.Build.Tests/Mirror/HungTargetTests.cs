@@ -85,6 +85,52 @@ public sealed class HungTargetTests : IDisposable
         Assert.Equal(Trees.Read(Source), Trees.Read(healthy, TargetOwnership.MarkerName));
     }
 
+    /// <summary>A site that stops answering in the middle of the shared copies is given up within its window and one
+    /// timeout of that moment, while the other site's copies of the same phase still go on for seconds: it copies
+    /// its part on its own at once instead of after them.</summary>
+    [Fact]
+    public void ASiteThatStopsAnsweringMidCopy_IsGivenUpWithoutWaitingForTheOtherSitesCopies()
+    {
+        Trees.Write(Source, Enumerable.Range(0, 24).Select(i => ($"Applications/App{i:00}/setup.exe", new string('a', 1000 + i))).ToArray());
+        string hung = _temp.Combine("cluster", "Stockholm$");
+        string slow = _temp.Combine("cluster", "NewYork$");
+        var clock = Stopwatch.StartNew();
+        TimeSpan? frozenAt = null;
+        object gate = new();
+        _fs.Fault = (operation, path) =>
+        {
+            // Frozen once the slow site installs its first shared copy: mid-phase, never while taking the lock.
+            if (path.StartsWith(slow, StringComparison.Ordinal) && operation == "Replace" && path.Contains("Applications"))
+            {
+                lock (gate)
+                {
+                    frozenAt ??= clock.Elapsed;
+                }
+
+                Thread.Sleep(400);
+            }
+            else if (path.StartsWith(hung, StringComparison.Ordinal) && frozenAt is not null)
+            {
+                _answer.Wait();
+            }
+        };
+        TimeSpan window = TimeSpan.FromSeconds(1), timeout = TimeSpan.FromSeconds(0.5);
+        MirrorOptions Site(string target) => new(Source, target) { RetryWindow = window, OperationTimeout = timeout, Parallelism = 2 };
+
+        IReadOnlyList<MirrorResult> results = new MirrorEngine(_fs, SystemClock.Instance, _listener, isWindows: false)
+            .Publish([Site(hung), Site(slow)], CancellationToken.None);
+
+        Assert.True(results[0].Abort?.Code.Id == "MDTS2010", string.Join("\n", _listener.Messages));
+        Assert.True(results[1].Succeeded, string.Join("\n", _listener.Diagnostics));
+        Assert.Equal(Trees.Read(Source), Trees.Read(slow, TargetOwnership.MarkerName));
+
+        // The slow site's renames alone take about 5 s; the hung site is given up within its window and one timeout of
+        // its first unanswered call (the one that dropped it from the shared copy), plus a second for the scheduler.
+        Assert.True(results[1].Duration > TimeSpan.FromSeconds(4), $"the slow site took only {results[1].Duration.TotalSeconds:0.0} s");
+        Assert.True(results[0].Duration <= frozenAt + window + timeout + TimeSpan.FromSeconds(1),
+            $"the hung site was given up after {results[0].Duration.TotalSeconds:0.0} s, frozen at {frozenAt?.TotalSeconds:0.0} s");
+    }
+
     private MirrorOptions Options(string target) => new(Source, target) { RetryWindow = Window, OperationTimeout = Timeout };
 
     private MirrorResult Publish(MirrorOptions options) =>
