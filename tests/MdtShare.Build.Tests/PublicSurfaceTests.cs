@@ -13,7 +13,7 @@ public sealed class PublicSurfaceTests
         Assert.Equal(
         [
             "CheckProjectSettings", "MdtShareTask", "MirrorDeploymentShare", "PatchBootImages", "PatchBootstrapIni", "ReportHostReferences",
-            "VerifyShareHashes", "WriteShareManifest",
+            "SelectPublishTargets", "VerifyShareHashes", "WriteShareManifest",
         ], exported);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
@@ -88,5 +87,5 @@ public sealed class VerifyShareHashes : MdtShareTask
     }
 
     /// <summary>verify-&lt;target, as a file name&gt;.json, as the publish's own check names it too.</summary>
-    internal static string ReportName(string target) => "verify-" + Regex.Replace(target, "[^A-Za-z0-9-]+", "_").Trim('_') + ".json";
+    internal static string ReportName(string target) => "verify-" + TargetFileName.Of(target) + ".json";
 }
