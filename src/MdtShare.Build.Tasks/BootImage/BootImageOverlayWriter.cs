@@ -70,20 +70,12 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
     public void Write(BootImageOutputs outputs)
     {
         var images = FindImages();
-        foreach (string overlay in request.Overlays)
-        {
-            Write(overlay, images, outputs);
-        }
-    }
-
-    private void Write(string overlay, List<(string Relative, string Source)> images, BootImageOutputs outputs)
-    {
         if (images.Count == 0)
         {
             return;
         }
 
-        string bootstrapIni = ShareFiles.Find(overlay, "Control/Bootstrap.ini") ?? ShareFiles.Find(request.Share, "Control/Bootstrap.ini")!;
+        // Once for every overlay: a missing tool is one finding and one manual step, however many sites there are.
         IBootImageTool? tool = WimlibImagex.Find(request.WimlibImagex, request.PathVariable, cancellation);
         if (tool is null)
         {
@@ -94,6 +86,18 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
             return;
         }
 
+        var staleIsos = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string overlay in request.Overlays)
+        {
+            Write(overlay, images, tool, staleIsos, outputs);
+        }
+    }
+
+    private void Write(string overlay, List<(string Relative, string Source)> images, IBootImageTool tool, HashSet<string> staleIsos, BootImageOutputs outputs)
+    {
+        string bootstrapIni = ShareFiles.Find(overlay, "Control/Bootstrap.ini") ?? ShareFiles.Find(request.Share, "Control/Bootstrap.ini")
+            ?? throw new MdtShareException(new Diagnostic(DiagnosticCode.BootstrapIniNotFound,
+                $"'{request.Share}' has no Control{Path.DirectorySeparatorChar}Bootstrap.ini to put into its boot images; is DeploymentShare the root of an MDT deployment share?"));
         var stamps = new StampFile(request.StampFile);
         var patcher = new BootImagePatcher(tool, stamps);
         var written = new List<OverlayImage>();
@@ -131,7 +135,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
             }
         }
 
-        RebuildIsos(overlay, written, stamps, outputs);
+        RebuildIsos(overlay, written, stamps, staleIsos, outputs);
         outputs.Written.AddRange(written);
         if (written.Count > 0)
         {
@@ -143,23 +147,28 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
     }
 
     /// <summary>Each Boot/*.iso embeds its own copy of the WIM of the same name: rebuilt around the patched one
-    /// (added to <paramref name="written"/>), or reported as stale.</summary>
-    private void RebuildIsos(string overlay, List<OverlayImage> written, StampFile stamps, BootImageOutputs outputs)
+    /// (added to <paramref name="written"/>), or reported as stale, once for every overlay.</summary>
+    private void RebuildIsos(string overlay, List<OverlayImage> written, StampFile stamps, HashSet<string> staleIsos, BootImageOutputs outputs)
     {
-        string boot = Path.Combine(request.Share, "Boot");
-        if (written.Count == 0 || !Directory.Exists(boot))
+        string? boot = BootFolder();
+        if (written.Count == 0 || boot is null)
         {
             return;
         }
 
         string? xorriso = IsoRebuilder.Find(request.Xorriso, request.PathVariable);
-        foreach (string iso in Directory.EnumerateFiles(boot, "*.iso").OrderBy(f => f, StringComparer.Ordinal))
+        foreach (string iso in Directory.EnumerateFiles(boot).Where(f => f.EndsWith(".iso", StringComparison.OrdinalIgnoreCase)).OrderBy(f => f, StringComparer.Ordinal))
         {
-            string relative = "Boot/" + Path.GetFileName(iso);
+            string relative = Path.GetFileName(boot) + "/" + Path.GetFileName(iso);
             string wimName = Path.GetFileNameWithoutExtension(iso) + ".wim";
             OverlayImage? wim = written.FirstOrDefault(w => string.Equals(Path.GetFileName(w.Path), wimName, StringComparison.OrdinalIgnoreCase));
             if (xorriso is null || wim is null)
             {
+                if (!staleIsos.Add(relative))
+                {
+                    continue;
+                }
+
                 var stale = new Diagnostic(DiagnosticCode.IsoStale,
                     $"{relative} embeds its own copy of the boot image and is published unchanged: clients booting it keep the old DeployRoot. " +
                     (xorriso is null ? "Install xorriso (or set MdtShareXorriso) to rebuild it, " : $"There is no patched {wimName} to rebuild it with; ") +
@@ -169,7 +178,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
                 continue;
             }
 
-            string output = Path.Combine(overlay, "Boot", Path.GetFileName(iso));
+            string output = Path.Combine(overlay, Path.GetFileName(boot), Path.GetFileName(iso));
             var rebuilder = new IsoRebuilder(xorriso, stamps, cancellation);
             if (request.OnlyCheck)
             {
@@ -219,11 +228,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
             return images;
         }
 
-        // The folder's name as it is on disk, also where a lookup ignores case (Windows): the overlay copy and the
-        // report name it as the share does.
-        string? boot = Directory.Exists(request.Share)
-            ? Directory.EnumerateDirectories(request.Share).FirstOrDefault(d => string.Equals(Path.GetFileName(d), "Boot", StringComparison.OrdinalIgnoreCase))
-            : null;
+        string? boot = BootFolder();
         return boot is null
             ? []
             : Directory.EnumerateFiles(boot)
@@ -232,4 +237,11 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
                 .Select(f => (Path.GetFileName(boot) + "/" + Path.GetFileName(f), f))
                 .ToList();
     }
+
+    /// <summary>The share's Boot folder in whatever letter case, by its name as it is on disk, also where a lookup
+    /// ignores case (Windows): the overlay copies and the report name it as the share does.</summary>
+    private string? BootFolder() =>
+        Directory.Exists(request.Share)
+            ? Directory.EnumerateDirectories(request.Share).FirstOrDefault(d => string.Equals(Path.GetFileName(d), "Boot", StringComparison.OrdinalIgnoreCase))
+            : null;
 }

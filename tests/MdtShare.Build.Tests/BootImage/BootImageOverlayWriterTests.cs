@@ -58,11 +58,11 @@ public sealed class BootImageOverlayWriterTests : IDisposable
     [Theory]
     [InlineData(false, "MDTS4001")]
     [InlineData(true, "MDTS4002")]
-    public void WithoutAToolTheImagesAreAManualStep_AWarning_OrAnErrorWhenPatchingIsRequired(bool require, string code)
+    public void WithoutAToolTheImagesAreAManualStep_AWarning_OrAnErrorWhenPatchingIsRequired_OnceForEveryOverlay(bool require, string code)
     {
         Trees.Write(Share, ("Control/Bootstrap.ini", ShareIni), ("Boot/LiteTouchPE_x64.wim", "wim"));
 
-        Write(Request("overlay") with { RequireTool = require });
+        Write(Request("overlay", "targets/sto/overlay", "targets/nyc/overlay") with { RequireTool = require });
 
         Diagnostic diagnostic = Assert.Single(_listener.Diagnostics);
         Assert.Equal(code, diagnostic.Code.Id);
@@ -101,6 +101,37 @@ public sealed class BootImageOverlayWriterTests : IDisposable
             "Boot/LiteTouchPE_x64.wim (image 1): DeployRoot \\\\MDT01\\D$ -> \\\\MDT01\\D$; the image already carries this Bootstrap.ini",
         ], _listener.Lines);
         Assert.False(File.Exists(_temp.Combine("plain", "Boot", "LiteTouchPE_x64.wim")));
+    }
+
+    /// <summary>Two sites, each with a Bootstrap.ini of its own, a share copied as boot/ onto a case-sensitive disk, and
+    /// no xorriso: the ISO is found, and said to be stale once, as the share names it.</summary>
+    [SkippableFact]
+    public void AnIsoLeftStaleIsReportedOnceForEverySite_InAnyLetterCaseOfItsFolder()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        WriteShareWithImage();
+        Directory.Move(_temp.Combine("share", "Boot"), _temp.Combine("share", "boot"));
+        _temp.WriteFile("sto/Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n[Default]\r\nDeployRoot=\\\\STOCLUSTER\\Distribution$\r\n");
+        _temp.WriteFile("nyc/Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n[Default]\r\nDeployRoot=\\\\NYCLUSTER\\Distribution$\r\n");
+
+        Write(Request("sto", "nyc") with { WimlibImagex = tool.Name });
+
+        Diagnostic stale = Assert.Single(_listener.Diagnostics);
+        Assert.Equal("MDTS4008", stale.Code.Id);
+        Assert.StartsWith("boot/LiteTouchPE_x64.iso embeds its own copy of the boot image", stale.Message);
+        Assert.Equal(["boot/LiteTouchPE_x64.wim", "boot/LiteTouchPE_x64.wim"], _outputs.Written.Select(w => w.RelativePath));
+    }
+
+    [SkippableFact]
+    public void AShareWithoutBootstrapIniIsItsCodedError()
+    {
+        BootImageRequest request = Request("overlay") with { WimlibImagex = Wimlib.Require().Name };
+        Trees.Write(Share, ("Boot/LiteTouchPE_x64.wim", "wim"));
+
+        var error = Assert.Throws<MdtShareException>(() => Write(request));
+
+        Assert.Equal("MDTS1001", error.Diagnostic.Code.Id);
+        Assert.Contains("has no Control", error.Diagnostic.Message);
     }
 
     [SkippableFact]
