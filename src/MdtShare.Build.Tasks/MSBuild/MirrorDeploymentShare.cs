@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text;
 using MdtShare.Build.Diagnostics;
-using MdtShare.Build.HostReferences;
-using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Reports;
@@ -171,57 +168,23 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         report.Targets.AddRange(publisher.Publish(requests, settings.FullVerify, HashParallelism(0), Summarize, Cancellation));
     }
 
-    /// <summary>The publish report and summary, also when the publish failed or was cancelled; on a CI agent the
-    /// summary becomes the job's summary.</summary>
+    /// <summary>Also when the publish failed or was cancelled; question mode writes nothing.</summary>
     private void WriteReport(PublishReport report)
     {
-        if (FailIfNotIncremental || (PublishReportFile.Length == 0 && PublishSummaryFile.Length == 0))
+        if (FailIfNotIncremental)
         {
             return;
         }
 
-        report.FinishedUtc = DateTime.UtcNow;
         report.BootImages.AddRange(BootImageResults.Select(TaskItems.ToBootImage));
         report.ManualSteps.AddRange(ManualSteps.Select(s => s.ItemSpec).Distinct(StringComparer.Ordinal));
         report.HostReferences.AddRange(HostReferences.Select(TaskItems.ToHostReference));
         report.Clients.AddRange(ClientOutcomes.Select(TaskItems.ToClientOutcome));
-
-        string markdown = PublishSummary.ToMarkdown(report);
-        if (PublishReportFile.Length > 0)
-        {
-            AtomicFile.WriteIfChanged(ResolvePath(PublishReportFile), report.ToJson());
-        }
-
-        string? summaryFile = PublishSummaryFile.Length > 0 ? ResolvePath(PublishSummaryFile) : null;
-        if (summaryFile is not null)
-        {
-            AtomicFile.WriteIfChanged(summaryFile, new UTF8Encoding(false).GetBytes(markdown));
-        }
-
-        Message(MessageImportance.Normal, $"Publish report: {string.Join(", ", new[] { PublishReportFile, PublishSummaryFile }.Where(f => f.Length > 0).Select(ResolvePath))}");
-        ShowOnBuildAgent(markdown, summaryFile);
+        new PublishReportWriter(BuildAgent.Current, new Listener(this), command => Log.LogMessage(MessageImportance.High, command))
+            .Write(report, ResolveIfSet(PublishReportFile), ResolveIfSet(PublishSummaryFile));
     }
 
-    private void ShowOnBuildAgent(string markdown, string? summaryFile)
-    {
-        BuildAgent agent = BuildAgent.Current;
-        if (agent.GitHubStepSummary is { } stepSummary)
-        {
-            try
-            {
-                File.AppendAllText(stepSummary, markdown + "\n", new UTF8Encoding(false));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Report(new Diagnostic(DiagnosticCode.JobSummaryNotWritten, $"The publish summary could not be added to the job summary ({stepSummary}): {e.Message}"));
-            }
-        }
-
-        if (agent.IsAzurePipelines && summaryFile is not null)
-        {
-            Log.LogMessage(MessageImportance.High, BuildAgent.UploadSummary(summaryFile));
-        }
-    }
+    private string? ResolveIfSet(string path) => path.Length > 0 ? ResolvePath(path) : null;
 
     private void Summarize(MirrorResult result)
     {
