@@ -1,4 +1,3 @@
-using System.Globalization;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
@@ -199,13 +198,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         Skipped += result.Skipped;
         Failed += result.Failed;
         BytesCopied += result.BytesCopied;
-        string verb = DryRun ? "What if: would publish" : result.Succeeded ? "Published" : "Publish FAILED";
-        double seconds = Math.Max(0.001, result.Duration.TotalSeconds);
-        string outages = result.Outages > 0 ? $", {result.Outages} outage(s) ridden through" : string.Empty;
-        Message(MessageImportance.High, string.Format(CultureInfo.InvariantCulture,
-            "{0} to {1}: {2:N0} copied, {3:N0} updated, {4:N0} deleted, {5:N0} unchanged, {6:N0} failed; {7} in {8:0.0} s ({9}/s){10}",
-            verb, result.Destination, result.Copied, result.Updated, result.Deleted, result.Skipped, result.Failed,
-            ProgressLine.Size(result.BytesCopied), seconds, ProgressLine.Size((long)(result.BytesCopied / seconds)), outages));
+        Message(MessageImportance.High, PublishSummary.Line(result, DryRun));
         if (FailIfNotIncremental && result.PlannedChanges > 0)
         {
             ReportOutOfDate($"Publishing to {result.Destination} would change {result.PlannedChanges:N0} entries ({result.Copied:N0} files to copy, {result.Updated:N0} to update, {result.Deleted:N0} to delete)");
