@@ -143,11 +143,11 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         var requests = new List<PublishRequest>();
         foreach (ITaskItem target in Targets)
         {
-            string manifestFile = target.GetMetadata(Metadata.ShareManifest);
+            string? manifestFile = ResolveIfSet(target.GetMetadata(Metadata.ShareManifest));
             var findings = new List<Diagnostic>();
-            ShareManifest? manifest = manifestFile.Length == 0 ? null : ManifestReader.Read(ResolvePath(manifestFile), findings);
+            ShareManifest? manifest = manifestFile is null ? null : ManifestReader.Read(manifestFile, findings);
             Report(findings);
-            if (manifestFile.Length > 0 && manifest is null)
+            if (manifestFile is not null && manifest is null)
             {
                 continue;
             }
@@ -155,7 +155,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
             var overlays = new[] { OverlayDirectory, target.GetMetadata(Metadata.OverlayDirectory) }
                 .Where(o => o.Length > 0).Select(ResolvePath).ToList();
             requests.Add(new PublishRequest(settings.For(share, ResolvePath(target.ItemSpec), overlays, exclude, manifest), manifest,
-                manifestFile.Length == 0 ? string.Empty : ResolvePath(manifestFile), Path.Combine(verifyReports, VerifyShareHashes.ReportName(target.ItemSpec))));
+                manifestFile ?? string.Empty, Path.Combine(verifyReports, VerifyShareHashes.ReportName(target.ItemSpec))));
         }
 
         if (requests.Count == 0 || Cancellation.IsCancellationRequested)
