@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text;
 using MdtShare.Build.Diagnostics;
-using MdtShare.Build.HostReferences;
-using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Reports;
@@ -112,22 +108,16 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
                 "There is no PublishTarget to publish to; add one, e.g. <PublishTarget Include=\"\\\\MDTCLUSTER\\Distribution$\" />."));
         }
 
-        CompareMode compare = ParseOptions(out double maxDeletePercent);
-        foreach (string unc in Targets.Select(t => t.ItemSpec).Where(IsUncOnThisSystem))
+        var settings = new PublishSettings
         {
-            Report(new Diagnostic(DiagnosticCode.MirrorOptionInvalid,
-                $"PublishTarget '{unc}' is a UNC path, which only a Windows agent can open. On Linux, mount the share (e.g. mount -t cifs) and publish to the mount point."));
-        }
-
-        if (Log.HasLoggedErrors)
+            Compare = Compare, Parallelism = Parallelism, RetryWindowSeconds = RetryWindowSeconds, BusyWaitSeconds = BusyWaitSeconds,
+            OperationTimeoutSeconds = OperationTimeoutSeconds, ProgressSeconds = ProgressSeconds, MaxDeletePercent = MaxDeletePercent,
+            AdoptExistingTarget = AdoptExistingTarget, BreakLock = BreakLock, LockStaleMinutes = LockStaleMinutes, WhatIf = DryRun, VerifyMode = VerifyMode,
+        };
+        IReadOnlyList<Diagnostic> problems = settings.Validate(Targets.Select(t => t.ItemSpec));
+        Report(problems);
+        if (problems.Count > 0)
         {
-            return;
-        }
-
-        bool? fullVerify = VerifyMode.ToLowerInvariant() switch { "quick" => false, "full" => true, _ => null };
-        if (fullVerify is null && !string.Equals(VerifyMode, "None", StringComparison.OrdinalIgnoreCase))
-        {
-            Report(new Diagnostic(DiagnosticCode.MirrorOptionInvalid, $"MdtShareVerifyMode is '{VerifyMode}'; use Quick, Full or None."));
             return;
         }
 
@@ -135,7 +125,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         var report = new PublishReport { Project = ProjectPath, DeploymentShare = share, DeployRoot = DeployRoot, WhatIf = WhatIf };
         try
         {
-            PublishAll(share, fullVerify, compare, maxDeletePercent, report);
+            PublishAll(share, settings, report);
         }
         finally
         {
@@ -143,43 +133,29 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         }
     }
 
-    private void PublishAll(string share, bool? fullVerify, CompareMode compare, double maxDeletePercent, PublishReport report)
+    /// <summary>Question mode publishes nothing either.</summary>
+    private bool DryRun => WhatIf || FailIfNotIncremental;
+
+    private void PublishAll(string share, PublishSettings settings, PublishReport report)
     {
         var exclude = Excludes(Exclude);
         string verifyReports = ResolvePath(ReportDirectory);
         var requests = new List<PublishRequest>();
         foreach (ITaskItem target in Targets)
         {
-            string manifestFile = target.GetMetadata(Metadata.ShareManifest);
+            string? manifestFile = ResolveIfSet(target.GetMetadata(Metadata.ShareManifest));
             var findings = new List<Diagnostic>();
-            ShareManifest? manifest = manifestFile.Length == 0 ? null : ManifestReader.Read(ResolvePath(manifestFile), findings);
+            ShareManifest? manifest = manifestFile is null ? null : ManifestReader.Read(manifestFile, findings);
             Report(findings);
-            if (manifestFile.Length > 0 && manifest is null)
+            if (manifestFile is not null && manifest is null)
             {
                 continue;
             }
 
             var overlays = new[] { OverlayDirectory, target.GetMetadata(Metadata.OverlayDirectory) }
                 .Where(o => o.Length > 0).Select(ResolvePath).ToList();
-            var options = new MirrorOptions(share, ResolvePath(target.ItemSpec))
-            {
-                OverlayRoots = overlays,
-                Exclude = exclude,
-                Compare = compare,
-                Parallelism = Parallelism > 0 ? Parallelism : MirrorOptions.DefaultParallelism,
-                RetryWindow = TimeSpan.FromSeconds(RetryWindowSeconds),
-                BusyWait = TimeSpan.FromSeconds(BusyWaitSeconds),
-                OperationTimeout = TimeSpan.FromSeconds(OperationTimeoutSeconds),
-                ProgressInterval = TimeSpan.FromSeconds(ProgressSeconds),
-                MaxDeletePercent = maxDeletePercent,
-                AdoptExistingTarget = AdoptExistingTarget,
-                BreakLock = BreakLock,
-                LockStaleAfter = TimeSpan.FromMinutes(LockStaleMinutes),
-                WhatIf = WhatIf || FailIfNotIncremental,
-                ExpectedHashes = manifest?.Entries.ToDictionary(e => e.Path, e => e.Hash, StringComparer.Ordinal),
-            };
-            requests.Add(new PublishRequest(options, manifest, manifestFile.Length == 0 ? string.Empty : ResolvePath(manifestFile),
-                Path.Combine(verifyReports, VerifyShareHashes.ReportName(target.ItemSpec))));
+            requests.Add(new PublishRequest(settings.For(share, ResolvePath(target.ItemSpec), overlays, exclude, manifest), manifest,
+                manifestFile ?? string.Empty, Path.Combine(verifyReports, VerifyShareHashes.ReportName(target.ItemSpec))));
         }
 
         if (requests.Count == 0 || Cancellation.IsCancellationRequested)
@@ -188,89 +164,26 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         }
 
         var publisher = new SharePublisher(new Listener(this), line => Message(MessageImportance.High, line));
-        report.Targets.AddRange(publisher.Publish(requests, fullVerify, HashParallelism(0), Summarize, Cancellation));
+        report.Targets.AddRange(publisher.Publish(requests, settings.FullVerify, HashParallelism(0), Summarize, Cancellation));
     }
 
-    /// <summary>The publish report and summary, also when the publish failed or was cancelled; on a CI agent the
-    /// summary becomes the job's summary.</summary>
+    /// <summary>Also when the publish failed or was cancelled; question mode writes nothing.</summary>
     private void WriteReport(PublishReport report)
     {
-        if (FailIfNotIncremental || (PublishReportFile.Length == 0 && PublishSummaryFile.Length == 0))
+        if (FailIfNotIncremental)
         {
             return;
         }
 
-        report.FinishedUtc = DateTime.UtcNow;
         report.BootImages.AddRange(BootImageResults.Select(TaskItems.ToBootImage));
         report.ManualSteps.AddRange(ManualSteps.Select(s => s.ItemSpec).Distinct(StringComparer.Ordinal));
         report.HostReferences.AddRange(HostReferences.Select(TaskItems.ToHostReference));
         report.Clients.AddRange(ClientOutcomes.Select(TaskItems.ToClientOutcome));
-
-        string markdown = PublishSummary.ToMarkdown(report);
-        if (PublishReportFile.Length > 0)
-        {
-            AtomicFile.WriteIfChanged(ResolvePath(PublishReportFile), report.ToJson());
-        }
-
-        string? summaryFile = PublishSummaryFile.Length > 0 ? ResolvePath(PublishSummaryFile) : null;
-        if (summaryFile is not null)
-        {
-            AtomicFile.WriteIfChanged(summaryFile, new UTF8Encoding(false).GetBytes(markdown));
-        }
-
-        Message(MessageImportance.Normal, $"Publish report: {string.Join(", ", new[] { PublishReportFile, PublishSummaryFile }.Where(f => f.Length > 0).Select(ResolvePath))}");
-        ShowOnBuildAgent(markdown, summaryFile);
+        new PublishReportWriter(BuildAgent.Current, new Listener(this), command => Log.LogMessage(MessageImportance.High, command))
+            .Write(report, ResolveIfSet(PublishReportFile), ResolveIfSet(PublishSummaryFile));
     }
 
-    private void ShowOnBuildAgent(string markdown, string? summaryFile)
-    {
-        BuildAgent agent = BuildAgent.Current;
-        if (agent.GitHubStepSummary is { } stepSummary)
-        {
-            try
-            {
-                File.AppendAllText(stepSummary, markdown + "\n", new UTF8Encoding(false));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Report(new Diagnostic(DiagnosticCode.JobSummaryNotWritten, $"The publish summary could not be added to the job summary ({stepSummary}): {e.Message}"));
-            }
-        }
-
-        if (agent.IsAzurePipelines && summaryFile is not null)
-        {
-            Log.LogMessage(MessageImportance.High, BuildAgent.UploadSummary(summaryFile));
-        }
-    }
-
-    /// <summary>A UNC path (MSBuild on Unix may have turned its backslashes into slashes) on a system without UNC paths.</summary>
-    private static bool IsUncOnThisSystem(string path) =>
-        Path.DirectorySeparatorChar == '/' && (path.StartsWith(@"\\", StringComparison.Ordinal) || path.StartsWith("//", StringComparison.Ordinal));
-
-    private CompareMode ParseOptions(out double maxDeletePercent)
-    {
-        string? problem =
-            !Enum.TryParse(Compare, ignoreCase: true, out CompareMode compare) || !Enum.IsDefined(typeof(CompareMode), compare)
-                ? $"MdtShareCompare is '{Compare}'; use Timestamp or Content"
-            : RetryWindowSeconds < 0 ? $"MdtShareRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
-            : BusyWaitSeconds < 0 ? $"MdtShareBusyWaitSeconds is {BusyWaitSeconds}; use 0 or more"
-            : LockStaleMinutes < 1 ? $"MdtShareLockStaleMinutes is {LockStaleMinutes}; use 1 or more"
-            : OperationTimeoutSeconds < 1 ? $"MdtShareOperationTimeoutSeconds is {OperationTimeoutSeconds}; use 1 or more"
-            : Parallelism < 0 ? $"MdtShareParallelism is {Parallelism}; use 1 or more (0 for the default)"
-            : ProgressSeconds < 0 ? $"MdtShareProgressSeconds is {ProgressSeconds}; use 0 or more"
-            : null;
-        if (!double.TryParse(MaxDeletePercent, NumberStyles.Float, CultureInfo.InvariantCulture, out maxDeletePercent) || maxDeletePercent is < 0 or > 100)
-        {
-            problem ??= $"MdtShareMaxDeletePercent is '{MaxDeletePercent}'; use a number from 0 to 100";
-        }
-
-        if (problem is not null)
-        {
-            Report(new Diagnostic(DiagnosticCode.MirrorOptionInvalid, problem + "."));
-        }
-
-        return compare;
-    }
+    private string? ResolveIfSet(string path) => path.Length > 0 ? ResolvePath(path) : null;
 
     private void Summarize(MirrorResult result)
     {
@@ -285,13 +198,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         Skipped += result.Skipped;
         Failed += result.Failed;
         BytesCopied += result.BytesCopied;
-        string verb = WhatIf || FailIfNotIncremental ? "What if: would publish" : result.Succeeded ? "Published" : "Publish FAILED";
-        double seconds = Math.Max(0.001, result.Duration.TotalSeconds);
-        string outages = result.Outages > 0 ? $", {result.Outages} outage(s) ridden through" : string.Empty;
-        Message(MessageImportance.High, string.Format(CultureInfo.InvariantCulture,
-            "{0} to {1}: {2:N0} copied, {3:N0} updated, {4:N0} deleted, {5:N0} unchanged, {6:N0} failed; {7} in {8:0.0} s ({9}/s){10}",
-            verb, result.Destination, result.Copied, result.Updated, result.Deleted, result.Skipped, result.Failed,
-            ProgressLine.Size(result.BytesCopied), seconds, ProgressLine.Size((long)(result.BytesCopied / seconds)), outages));
+        Message(MessageImportance.High, PublishSummary.Line(result, DryRun));
         if (FailIfNotIncremental && result.PlannedChanges > 0)
         {
             ReportOutOfDate($"Publishing to {result.Destination} would change {result.PlannedChanges:N0} entries ({result.Copied:N0} files to copy, {result.Updated:N0} to update, {result.Deleted:N0} to delete)");

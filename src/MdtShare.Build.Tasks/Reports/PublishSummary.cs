@@ -5,7 +5,7 @@ using MdtShare.Build.Mirror;
 namespace MdtShare.Build.Reports;
 
 /// <summary>The publish report as Markdown: publish-summary.md, and the job summary on GitHub Actions and Azure
-/// Pipelines.</summary>
+/// Pipelines; and each target's line in the build log.</summary>
 internal static class PublishSummary
 {
     public static string ToMarkdown(PublishReport report)
@@ -81,6 +81,18 @@ internal static class PublishSummary
         }
 
         return md.ToString();
+    }
+
+    /// <summary>The build log's line for one target, as soon as its publish ends.</summary>
+    /// <param name="whatIf">Nothing was changed: the line says what would have been.</param>
+    public static string Line(MirrorResult result, bool whatIf)
+    {
+        string verb = whatIf ? "What if: would publish" : result.Succeeded ? "Published" : "Publish FAILED";
+        string outages = result.Outages > 0 ? $", {result.Outages} outage(s) ridden through" : string.Empty;
+        return string.Format(CultureInfo.InvariantCulture,
+            "{0} to {1}: {2:N0} copied, {3:N0} updated, {4:N0} deleted, {5:N0} unchanged, {6:N0} failed; {7} in {8:0.0} s ({9}/s){10}",
+            verb, result.Destination, result.Copied, result.Updated, result.Deleted, result.Skipped, result.Failed,
+            ProgressLine.Size(result.BytesCopied), Math.Max(0.001, result.Duration.TotalSeconds), ProgressLine.Size(PublishReport.BytesPerSecond(result)), outages);
     }
 
     private static string Cell(string? value) => value is null ? "none" : Code(value);

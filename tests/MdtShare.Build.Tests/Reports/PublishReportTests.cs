@@ -113,6 +113,19 @@ public class PublishReportTests
     }
 
     [Fact]
+    public void EachTargetsLogLineSaysWhatItDid_OrWouldDo()
+    {
+        var published = new MirrorResult("/mnt/cluster") { Duration = TimeSpan.FromSeconds(4), Outages = 2, Skipped = 1500 };
+        published.AddCopied(Copy("Boot/LiteTouchPE_x64.wim", 4L << 20, CopyReason.New));
+
+        Assert.Equal("Published to /mnt/cluster: 1 copied, 0 updated, 0 deleted, 1,500 unchanged, 0 failed; 4.0 MB in 4.0 s (1.0 MB/s), 2 outage(s) ridden through",
+            PublishSummary.Line(published, whatIf: false));
+        Assert.StartsWith("What if: would publish to /mnt/cluster: 1 copied,", PublishSummary.Line(published, whatIf: true));
+        Assert.Equal("Publish FAILED to /mnt/site-b: 0 copied, 0 updated, 0 deleted, 0 unchanged, 0 failed; 0 B in 0.0 s (0 B/s)",
+            PublishSummary.Line(new MirrorResult("/mnt/site-b") { Abort = new Diagnostic(DiagnosticCode.TargetLocked, "locked") }, whatIf: false));
+    }
+
+    [Fact]
     public void BuildAgentsAreToldApartByTheirEnvironment()
     {
         var github = new BuildAgent(name => name == "GITHUB_STEP_SUMMARY" ? "/tmp/summary.md" : null);
