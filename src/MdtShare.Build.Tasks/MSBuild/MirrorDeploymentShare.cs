@@ -1,3 +1,4 @@
+using System.Globalization;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
@@ -34,25 +35,25 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     /// <summary>Files copied at once per target; 0 = the measured default.</summary>
     public int Parallelism { get; set; }
 
-    public int RetryWindowSeconds { get; set; } = 120;
+    public int RetryWindowSeconds { get; set; } = MirrorOptions.DefaultRetryWindowSeconds;
 
     /// <summary>How long files held open by clients are waited for once everything else is published; 0 = not at all.</summary>
-    public int BusyWaitSeconds { get; set; } = 900;
+    public int BusyWaitSeconds { get; set; } = MirrorOptions.DefaultBusyWaitSeconds;
 
     /// <summary>How long one call into a target may take before it counts as an outage.</summary>
-    public int OperationTimeoutSeconds { get; set; } = 60;
+    public int OperationTimeoutSeconds { get; set; } = MirrorOptions.DefaultOperationTimeoutSeconds;
 
     /// <summary>Seconds between progress lines (and Azure Pipelines progress updates); 0 reports every file.</summary>
-    public int ProgressSeconds { get; set; } = 5;
+    public int ProgressSeconds { get; set; } = MirrorOptions.DefaultProgressSeconds;
 
-    public string MaxDeletePercent { get; set; } = "10";
+    public string MaxDeletePercent { get; set; } = MirrorOptions.DefaultMaxDeletePercent.ToString(CultureInfo.InvariantCulture);
 
     public bool AdoptExistingTarget { get; set; }
 
     public bool BreakLock { get; set; }
 
     /// <summary>Minutes without a heartbeat after which another publisher's lock is broken.</summary>
-    public int LockStaleMinutes { get; set; } = 15;
+    public int LockStaleMinutes { get; set; } = MirrorOptions.DefaultLockStaleMinutes;
 
     public bool WhatIf { get; set; }
 

@@ -27,7 +27,7 @@ public sealed class VerifyShareHashes : MdtShareTask
     public int Parallelism { get; set; }
 
     /// <summary>Seconds between progress lines of a long verify; 0 reports after every file.</summary>
-    public int ProgressSeconds { get; set; } = 5;
+    public int ProgressSeconds { get; set; } = MirrorOptions.DefaultProgressSeconds;
 
     [Output]
     public int FilesVerified { get; private set; }

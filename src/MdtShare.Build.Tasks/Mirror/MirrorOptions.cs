@@ -29,24 +29,24 @@ internal sealed class MirrorOptions(string sourceRoot, string destinationRoot)
 
     /// <summary>How long one call into the target may take before it counts as an outage (a server that stops
     /// answering would otherwise block it for ever).</summary>
-    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(DefaultOperationTimeoutSeconds);
 
     /// <summary>How long a continuous outage of the target is ridden through before the publish fails.</summary>
-    public TimeSpan RetryWindow { get; init; } = TimeSpan.FromSeconds(120);
+    public TimeSpan RetryWindow { get; init; } = TimeSpan.FromSeconds(DefaultRetryWindowSeconds);
 
     /// <summary>How long, once everything else is published, files held open by other processes (clients deploying
     /// from them) are waited for before they keep their previous version and the publish fails; zero waits not at all.</summary>
-    public TimeSpan BusyWait { get; init; } = TimeSpan.FromSeconds(900);
+    public TimeSpan BusyWait { get; init; } = TimeSpan.FromSeconds(DefaultBusyWaitSeconds);
 
     /// <summary>The largest share of the destination's files a publish may delete.</summary>
-    public double MaxDeletePercent { get; init; } = 10;
+    public double MaxDeletePercent { get; init; } = DefaultMaxDeletePercent;
 
     /// <summary>Take over a non-empty destination that has no ownership marker (e.g. first copied with robocopy).</summary>
     public bool AdoptExistingTarget { get; init; }
 
     /// <summary>How long a lock whose holder keeps a heartbeat may go without one before the next publish breaks it
     /// (a crashed agent on another machine, whose process cannot be checked).</summary>
-    public TimeSpan LockStaleAfter { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan LockStaleAfter { get; init; } = TimeSpan.FromMinutes(DefaultLockStaleMinutes);
 
     /// <summary>Remove another publisher's lock (after a crash on another machine).</summary>
     public bool BreakLock { get; init; }
@@ -54,7 +54,7 @@ internal sealed class MirrorOptions(string sourceRoot, string destinationRoot)
     /// <summary>Plan and report, change nothing.</summary>
     public bool WhatIf { get; init; }
 
-    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(DefaultProgressSeconds);
 
     /// <summary>
     /// SHA-256 (lowercase hex) by relative path, from the build's manifest. Every copied file is hashed as it is
@@ -65,4 +65,13 @@ internal sealed class MirrorOptions(string sourceRoot, string destinationRoot)
 
     /// <summary>Chosen by measurement (docs/performance.md): more writers than cores keep a network target busy.</summary>
     public const int DefaultParallelism = 4;
+
+    // The defaults of the project's MdtShare* settings, kept here only: the targets pass an unset property as empty,
+    // which leaves the task's parameter at these values (docs/reference.md lists them).
+    public const int DefaultOperationTimeoutSeconds = 60;
+    public const int DefaultRetryWindowSeconds = 120;
+    public const int DefaultBusyWaitSeconds = 900;
+    public const int DefaultMaxDeletePercent = 10;
+    public const int DefaultLockStaleMinutes = 15;
+    public const int DefaultProgressSeconds = 5;
 }
