@@ -27,9 +27,6 @@ internal sealed record BootImageRequest(string Share, IReadOnlyList<string> Over
     public bool OnlyCheck { get; init; }
 }
 
-/// <summary>A patched WIM or rebuilt ISO in an overlay, and where it goes in the share.</summary>
-internal sealed record OverlayImage(string Path, string RelativePath);
-
 /// <summary>
 /// What patching produced. The caller owns it and it is filled as the work is done, so what was done is known also
 /// when a cancel or a failure stops the work half way.
@@ -37,7 +34,7 @@ internal sealed record OverlayImage(string Path, string RelativePath);
 internal sealed class BootImageOutputs
 {
     /// <summary>Each overlay's patched WIMs, then its rebuilt ISOs, added once the overlay is done.</summary>
-    public List<OverlayImage> Written { get; } = [];
+    public List<OverlayFile> Written { get; } = [];
 
     /// <summary>Every image looked at, for the publish report.</summary>
     public List<BootImageEntry> Entries { get; } = [];
@@ -46,24 +43,12 @@ internal sealed class BootImageOutputs
     public List<string> ManualSteps { get; } = [];
 }
 
-/// <summary>What patching tells its host as it goes.</summary>
-internal interface IBootImageListener
-{
-    void Report(Diagnostic diagnostic);
-
-    /// <summary>A line for the user: what became of an image, what is left to do by hand.</summary>
-    void Tell(string line);
-
-    /// <summary>Only checking: a change that is due and was not made.</summary>
-    void OutOfDate(string change);
-}
-
 /// <summary>
 /// Writes copies of a share's LiteTouch boot images into each overlay with the overlay's Bootstrap.ini inside (PXE
 /// and ISO clients read that copy, not Control/Bootstrap.ini), rebuilds each Boot/*.iso around its patched WIM, and
 /// says what is left to do by hand. The share is only read. Knows nothing of MSBuild.
 /// </summary>
-internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImageListener listener, CancellationToken cancellation)
+internal sealed class BootImageOverlayWriter(BootImageRequest request, IBuildListener listener, CancellationToken cancellation)
 {
     /// <exception cref="OperationCanceledException">Cancelled: the running tool was killed; an unfinished copy never
     /// reaches its final name, and <paramref name="outputs"/> holds what was done before.</exception>
@@ -100,7 +85,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
                 $"'{request.Share}' has no Control{Path.DirectorySeparatorChar}Bootstrap.ini to put into its boot images; is DeploymentShare the root of an MDT deployment share?"));
         var stamps = new StampFile(request.StampFile);
         var patcher = new BootImagePatcher(tool, stamps);
-        var written = new List<OverlayImage>();
+        var written = new List<OverlayFile>();
         foreach (var (relative, source) in images)
         {
             string output = Path.Combine(overlay, relative.Replace('/', Path.DirectorySeparatorChar));
@@ -118,7 +103,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
 
             if (result.Outcome is BootImageOutcome.Patched or BootImageOutcome.UpToDate)
             {
-                written.Add(new OverlayImage(output, relative));
+                written.Add(new OverlayFile(output, relative));
             }
 
             if (result.Outcome != BootImageOutcome.Skipped)
@@ -148,7 +133,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
 
     /// <summary>Each Boot/*.iso embeds its own copy of the WIM of the same name: rebuilt around the patched one
     /// (added to <paramref name="written"/>), or reported as stale, once for every overlay.</summary>
-    private void RebuildIsos(string overlay, List<OverlayImage> written, StampFile stamps, HashSet<string> staleIsos, BootImageOutputs outputs)
+    private void RebuildIsos(string overlay, List<OverlayFile> written, StampFile stamps, HashSet<string> staleIsos, BootImageOutputs outputs)
     {
         string? boot = BootFolder();
         if (written.Count == 0 || boot is null)
@@ -161,7 +146,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
         {
             string relative = Path.GetFileName(boot) + "/" + Path.GetFileName(iso);
             string wimName = Path.GetFileNameWithoutExtension(iso) + ".wim";
-            OverlayImage? wim = written.FirstOrDefault(w => string.Equals(Path.GetFileName(w.Path), wimName, StringComparison.OrdinalIgnoreCase));
+            OverlayFile? wim = written.FirstOrDefault(w => string.Equals(Path.GetFileName(w.Path), wimName, StringComparison.OrdinalIgnoreCase));
             if (xorriso is null || wim is null)
             {
                 if (!staleIsos.Add(relative))
@@ -196,7 +181,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBootImag
                 continue;
             }
 
-            written.Add(new OverlayImage(output, relative));
+            written.Add(new OverlayFile(output, relative));
             listener.Tell(
                 $"{relative}: {(rebuilt ? "rebuilt" : "unchanged since the last build")} with the patched {wimName}, El Torito boot records (BIOS and UEFI) kept -> {output}");
         }

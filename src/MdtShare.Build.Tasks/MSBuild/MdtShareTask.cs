@@ -71,6 +71,10 @@ public abstract class MdtShareTask : MSBuildTask, ICancelableTask
         }
     }
 
+    /// <summary>The log as an engine sees it: findings, lines for the user (High), details (Low), changes due in
+    /// question mode.</summary>
+    private protected IBuildListener BuildLog => new TaskLog(this);
+
     /// <summary>Every message of ours goes through here, so names from the share cannot command a build agent.</summary>
     protected void Message(MessageImportance importance, string text) => Log.LogMessage(importance, BuildAgent.Current.Defuse(text));
 
@@ -115,5 +119,16 @@ public abstract class MdtShareTask : MSBuildTask, ICancelableTask
         {
             Report(diagnostic);
         }
+    }
+
+    private sealed class TaskLog(MdtShareTask task) : IBuildListener
+    {
+        public void Report(Diagnostic diagnostic) => task.Report(diagnostic);
+
+        public void Tell(string line) => task.Message(MessageImportance.High, line);
+
+        public void Detail(string line) => task.Message(MessageImportance.Low, line);
+
+        public void OutOfDate(string change) => task.ReportOutOfDate(change);
     }
 }

@@ -1,5 +1,4 @@
 using MdtShare.Build.BootImage;
-using MdtShare.Build.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -64,23 +63,15 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
         var outputs = new BootImageOutputs();
         try
         {
-            new BootImageOverlayWriter(request, new Listener(this), Cancellation).Write(outputs);
+            new BootImageOverlayWriter(request, BuildLog, Cancellation).Write(outputs);
         }
         finally
         {
             // Also after a cancel or a failure: what was written is in the overlay, and the report says so.
-            PatchedImages = [.. outputs.Written.Select(o => new TaskItem(o.Path, new Dictionary<string, string> { [Metadata.RelativePath] = o.RelativePath }))];
+            PatchedImages = [.. outputs.Written.Select(TaskItems.ToItem)];
             Results = [.. outputs.Entries.Select(TaskItems.ToItem)];
             ManualSteps = [.. outputs.ManualSteps.Select(s => new TaskItem(s))];
         }
     }
 
-    private sealed class Listener(PatchBootImages task) : IBootImageListener
-    {
-        public void Report(Diagnostic diagnostic) => task.Report(diagnostic);
-
-        public void Tell(string line) => task.Message(MessageImportance.High, line);
-
-        public void OutOfDate(string change) => task.ReportOutOfDate(change);
-    }
 }

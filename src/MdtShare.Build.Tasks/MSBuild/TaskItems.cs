@@ -1,5 +1,6 @@
 using System.Globalization;
 using MdtShare.Build.HostReferences;
+using MdtShare.Build.IO;
 using MdtShare.Build.Reports;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -44,6 +45,9 @@ internal static class TaskItems
 {
     // DeployRoot values are UNC paths, which never hold '|'.
     private const char ListSeparator = '|';
+
+    /// <summary>A file written into an overlay (Bootstrap.ini, a boot image), for the targets that list them.</summary>
+    public static ITaskItem ToItem(OverlayFile file) => Item(file.Path, (Metadata.RelativePath, file.RelativePath));
 
     public static ITaskItem ToItem(BootImageEntry entry) => Item(entry.Path,
         (Metadata.Image, entry.Image.ToString(CultureInfo.InvariantCulture)),

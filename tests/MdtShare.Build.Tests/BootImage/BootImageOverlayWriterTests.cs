@@ -1,5 +1,6 @@
 using MdtShare.Build.BootImage;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
 using MdtShare.Build.Tests.Support;
 
 namespace MdtShare.Build.Tests.BootImage;
@@ -9,7 +10,7 @@ public sealed class BootImageOverlayWriterTests : IDisposable
     private const string ShareIni = "[Settings]\r\nPriority=Default\r\n[Default]\r\nDeployRoot=\\\\MDT01\\D$\r\n";
 
     private readonly TempDirectory _temp = new();
-    private readonly Listener _listener = new();
+    private readonly RecordingBuildListener _listener = new();
     private readonly BootImageOutputs _outputs = new();
 
     public void Dispose() => _temp.Dispose();
@@ -86,7 +87,7 @@ public sealed class BootImageOverlayWriterTests : IDisposable
         Write(Request("site", "plain") with { WimlibImagex = tool.Name });
 
         string patched = _temp.Combine("site", "Boot", "LiteTouchPE_x64.wim");
-        Assert.Equal([new OverlayImage(patched, "Boot/LiteTouchPE_x64.wim")], _outputs.Written);
+        Assert.Equal([new OverlayFile(patched, "Boot/LiteTouchPE_x64.wim")], _outputs.Written);
         Assert.Equal([("site", "Patched"), ("plain", "AlreadyCurrent")], _outputs.Entries.Select(i => (Path.GetFileName(i.Overlay), i.Outcome)));
         Assert.Equal(["MDTS4008"], _listener.Codes);
         Assert.Equal(
@@ -156,22 +157,5 @@ public sealed class BootImageOverlayWriterTests : IDisposable
         Trees.Write(Share, ("Control/Bootstrap.ini", ShareIni), ("Boot/LiteTouchPE_x64.iso", "not an ISO"));
         Trees.Write(_temp.Combine("pe"), ("Deploy/Scripts/Bootstrap.ini", ShareIni));
         Wimlib.Capture(_temp.Combine("pe"), _temp.Combine("share", "Boot", "LiteTouchPE_x64.wim"));
-    }
-
-    private sealed class Listener : IBootImageListener
-    {
-        public List<Diagnostic> Diagnostics { get; } = [];
-
-        public List<string> Lines { get; } = [];
-
-        public List<string> OutOfDates { get; } = [];
-
-        public IEnumerable<string> Codes => Diagnostics.Select(d => d.Code.Id);
-
-        public void Report(Diagnostic diagnostic) => Diagnostics.Add(diagnostic);
-
-        public void Tell(string line) => Lines.Add(line);
-
-        public void OutOfDate(string change) => OutOfDates.Add(change);
     }
 }

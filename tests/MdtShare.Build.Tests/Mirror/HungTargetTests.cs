@@ -107,7 +107,7 @@ public sealed class HungTargetTests : IDisposable
                     frozenAt ??= clock.Elapsed;
                 }
 
-                Thread.Sleep(400);
+                Thread.Sleep(500);
             }
             else if (path.StartsWith(hung, StringComparison.Ordinal) && frozenAt is not null)
             {
@@ -115,19 +115,21 @@ public sealed class HungTargetTests : IDisposable
             }
         };
         TimeSpan window = TimeSpan.FromSeconds(1), timeout = TimeSpan.FromSeconds(0.5);
-        MirrorOptions Site(string target) => new(Source, target) { RetryWindow = window, OperationTimeout = timeout, Parallelism = 2 };
+        // The slow site's calls take 0.5 s each: its own timeout is far above that, so only the hung site fails.
+        MirrorOptions Site(string target, TimeSpan callTimeout) => new(Source, target) { RetryWindow = window, OperationTimeout = callTimeout, Parallelism = 2 };
 
         IReadOnlyList<MirrorResult> results = new MirrorEngine(_fs, SystemClock.Instance, _listener, isWindows: false)
-            .Publish([Site(hung), Site(slow)], CancellationToken.None);
+            .Publish([Site(hung, timeout), Site(slow, TimeSpan.FromSeconds(10))], CancellationToken.None);
 
         Assert.True(results[0].Abort?.Code.Id == "MDTS2010", string.Join("\n", _listener.Messages));
         Assert.True(results[1].Succeeded, string.Join("\n", _listener.Diagnostics));
         Assert.Equal(Trees.Read(Source), Trees.Read(slow, TargetOwnership.MarkerName));
 
-        // The slow site's renames alone take about 5 s; the hung site is given up within its window and one timeout of
-        // its first unanswered call (the one that dropped it from the shared copy), plus a second for the scheduler.
-        Assert.True(results[1].Duration > TimeSpan.FromSeconds(4), $"the slow site took only {results[1].Duration.TotalSeconds:0.0} s");
-        Assert.True(results[0].Duration <= frozenAt + window + timeout + TimeSpan.FromSeconds(1),
+        // The slow site's renames alone take about 6 s; the hung site is given up within its window and one timeout of
+        // its first unanswered call (the one that dropped it from the shared copy), plus 2 s for a loaded agent's
+        // thread pool, whose threads the unanswered calls hold.
+        Assert.True(results[1].Duration > TimeSpan.FromSeconds(5), $"the slow site took only {results[1].Duration.TotalSeconds:0.0} s");
+        Assert.True(results[0].Duration <= frozenAt + window + timeout + TimeSpan.FromSeconds(2),
             $"the hung site was given up after {results[0].Duration.TotalSeconds:0.0} s, frozen at {frozenAt?.TotalSeconds:0.0} s");
     }
 
