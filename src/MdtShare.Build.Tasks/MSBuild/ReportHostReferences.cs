@@ -16,15 +16,19 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
 
-    /// <summary>The cluster's DeployRoot: share paths map into it.</summary>
+    /// <summary>The cluster's DeployRoot: share paths map into it. With <see cref="OverlayDirectory"/> and
+    /// <see cref="Targets"/>, when no <see cref="Overlays"/> are given.</summary>
     public string DeployRoot { get; set; } = string.Empty;
 
-    [Required]
     public string OverlayDirectory { get; set; } = string.Empty;
 
     /// <summary>PublishTarget items; one with its own DeployRoot metadata gets its own CustomSettings.ini in its
     /// OverlayDirectory.</summary>
     public ITaskItem[] Targets { get; set; } = [];
+
+    /// <summary>Every overlay to publish CustomSettings.ini into in one call, each with its DeployRoot metadata: the
+    /// build's own, and one per PublishTarget with a DeployRoot of its own.</summary>
+    public ITaskItem[] Overlays { get; set; } = [];
 
     public bool RewriteHostReferences { get; set; }
 
@@ -57,11 +61,13 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
         ClientOutcomes = [.. result.Clients.SelectMany(r => r.Outcomes.Select(o => TaskItems.ToItem(r.TargetDeployRoot, o)))];
     }
 
-    /// <summary>The build's own DeployRoot and overlay, then each PublishTarget with its own.</summary>
+    /// <summary>The overlays, or else the build's own overlay and each PublishTarget with a DeployRoot of its own.</summary>
     private IEnumerable<PublishRoot> PublishRoots() =>
-        Targets.Where(t => t.GetMetadata(Metadata.DeployRoot).Trim().Length > 0 && t.GetMetadata(Metadata.OverlayDirectory).Length > 0)
-            .Select(t => PublishRoot(t.GetMetadata(Metadata.DeployRoot), t.GetMetadata(Metadata.OverlayDirectory)))
-            .Prepend(PublishRoot(DeployRoot, OverlayDirectory));
+        Overlays.Length > 0
+            ? Overlays.Select(o => PublishRoot(o.GetMetadata(Metadata.DeployRoot), o.ItemSpec))
+            : Targets.Where(t => t.GetMetadata(Metadata.DeployRoot).Trim().Length > 0 && t.GetMetadata(Metadata.OverlayDirectory).Length > 0)
+                .Select(t => PublishRoot(t.GetMetadata(Metadata.DeployRoot), t.GetMetadata(Metadata.OverlayDirectory)))
+                .Prepend(PublishRoot(DeployRoot, OverlayDirectory));
 
     private PublishRoot PublishRoot(string deployRoot, string overlay) =>
         new(deployRoot.Trim() is { Length: > 0 } root ? root : null, ResolvePath(overlay));
