@@ -1,8 +1,5 @@
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.HostReferences;
-using MdtShare.Build.Ini;
-using MdtShare.Build.IO;
-using MdtShare.Build.Reports;
 using Microsoft.Build.Framework;
 
 namespace MdtShare.Build.Tasks;
@@ -16,24 +13,22 @@ namespace MdtShare.Build.Tasks;
 [MSBuildMultiThreadableTask]
 public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
 {
-    private static readonly DiagnosticCode[] ReferenceCodes =
-    [
-        DiagnosticCode.HostReferenceFound, DiagnosticCode.OtherShareReferenceKept, DiagnosticCode.ServiceReferenceKept,
-        DiagnosticCode.RootSendsClientsElsewhere,
-    ];
-
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
 
-    /// <summary>The cluster's DeployRoot: share paths map into it.</summary>
+    /// <summary>The cluster's DeployRoot: share paths map into it. With <see cref="OverlayDirectory"/> and
+    /// <see cref="Targets"/>, when no <see cref="Overlays"/> are given.</summary>
     public string DeployRoot { get; set; } = string.Empty;
 
-    [Required]
     public string OverlayDirectory { get; set; } = string.Empty;
 
     /// <summary>PublishTarget items; one with its own DeployRoot metadata gets its own CustomSettings.ini in its
     /// OverlayDirectory.</summary>
     public ITaskItem[] Targets { get; set; } = [];
+
+    /// <summary>Every overlay to publish CustomSettings.ini into in one call, each with its DeployRoot metadata: the
+    /// build's own, and one per PublishTarget with a DeployRoot of its own.</summary>
+    public ITaskItem[] Overlays { get; set; } = [];
 
     public bool RewriteHostReferences { get; set; }
 
@@ -52,161 +47,30 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
     [Output]
     public ITaskItem[] ClientOutcomes { get; private set; } = [];
 
-    private readonly List<Diagnostic> _diagnostics = [];
-
     protected override void ExecuteCore()
     {
-        string share = ResolvePath(DeploymentShare);
-        if (ShareFiles.Find(share, "Control/Bootstrap.ini") is not { } bootstrap)
+        var request = new HostReferenceRequest(ResolvePath(DeploymentShare), PublishRoots().ToList())
         {
-            return;
-        }
-
-        byte[] sourceBootstrap = File.ReadAllBytes(bootstrap);
-        // A source file may already name a target (a [Default] fallback to the cluster): that host is not the MDT server.
-        var targetHosts = new HashSet<string>(PublishRoots().Select(p => HostOf(p.DeployRoot ?? string.Empty)), StringComparer.OrdinalIgnoreCase);
-        var sourceRoots = BootstrapPatcher.ReadDeployRoots(sourceBootstrap).Select(r => r.Value).Concat(PsdSmbRoots(sourceBootstrap))
-            .Where(r => !targetHosts.Contains(HostOf(r))).ToList();
-        var finder = new ReferenceFinder(new SourceServer(sourceRoots, MdtServerAliases.Split(';')), ReadMaps());
-        bool media = ShareFiles.Find(share, "Scripts/Media.tag") is not null;
-        string? customSettings = ShareFiles.Find(share, "Control/CustomSettings.ini");
-        var outcomes = new List<ITaskItem>();
-        foreach (var (deployRoot, overlay) in PublishRoots())
-        {
-            string? overlayBootstrap = Path.Combine(overlay, ShareFiles.Relative(share, bootstrap));
-            byte[] publishedBootstrap = File.Exists(overlayBootstrap) ? File.ReadAllBytes(overlayBootstrap) : sourceBootstrap;
-            string? root = media ? null : deployRoot ?? SingleDeployRoot(publishedBootstrap);
-            byte[]? publishedCustomSettings = customSettings is null ? null
-                : PublishCustomSettings(customSettings, Path.Combine(overlay, ShareFiles.Relative(share, customSettings)), finder, root);
-            if (Log.HasLoggedErrors)
-            {
-                return;
-            }
-
-            var table = HostReferences.ClientOutcomes.For(publishedBootstrap, publishedCustomSettings);
-            outcomes.AddRange(table.Select(o => TaskItems.ToItem(root ?? "(no DeployRoot)", o)));
-            Message(MessageImportance.High, Describe(root, table));
-            CheckFallback(bootstrap, sourceBootstrap, table, root);
-            NoteMergedServers(sourceRoots, publishedBootstrap, root);
-        }
-
-        foreach (string file in HostReferenceScanner.XmlFiles(share))
-        {
-            _diagnostics.AddRange(HostReferenceScanner.Scan(file, finder));
-        }
-
-        var distinct = _diagnostics.GroupBy(d => (d.Code.Id, d.File, d.Line, d.Column, d.Message)).Select(g => g.First()).ToList();
-        Report(distinct);
-        References = distinct.Where(d => ReferenceCodes.Contains(d.Code)).Select(d => ReferenceItem(share, d)).ToArray();
-        ClientOutcomes = [.. outcomes];
+            Rewrite = RewriteHostReferences,
+            Maps = ReadMaps(),
+            ServerAliases = MdtServerAliases.Split(';'),
+            OnlyCheck = FailIfNotIncremental,
+        };
+        HostReferenceResult result = new HostReferenceReview(request, new Listener(this)).Run();
+        References = [.. result.References.Select(TaskItems.ToItem)];
+        ClientOutcomes = [.. result.Clients.SelectMany(r => r.Outcomes.Select(o => TaskItems.ToItem(r.TargetDeployRoot, o)))];
     }
 
-    /// <summary>The build's own DeployRoot and overlay, then each PublishTarget with its own.</summary>
-    private IEnumerable<(string? DeployRoot, string Overlay)> PublishRoots()
-    {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        string main = DeployRoot.Trim();
-        if (seen.Add(ResolvePath(OverlayDirectory)))
-        {
-            yield return (main.Length > 0 ? main : null, ResolvePath(OverlayDirectory));
-        }
+    /// <summary>The overlays, or else the build's own overlay and each PublishTarget with a DeployRoot of its own.</summary>
+    private IEnumerable<PublishRoot> PublishRoots() =>
+        Overlays.Length > 0
+            ? Overlays.Select(o => PublishRoot(o.GetMetadata(Metadata.DeployRoot), o.ItemSpec))
+            : Targets.Where(t => t.GetMetadata(Metadata.DeployRoot).Trim().Length > 0 && t.GetMetadata(Metadata.OverlayDirectory).Length > 0)
+                .Select(t => PublishRoot(t.GetMetadata(Metadata.DeployRoot), t.GetMetadata(Metadata.OverlayDirectory)))
+                .Prepend(PublishRoot(DeployRoot, OverlayDirectory));
 
-        foreach (ITaskItem target in Targets.Where(t => t.GetMetadata(Metadata.DeployRoot).Trim().Length > 0 && t.GetMetadata(Metadata.OverlayDirectory).Length > 0))
-        {
-            if (seen.Add(ResolvePath(target.GetMetadata(Metadata.OverlayDirectory))))
-            {
-                yield return (target.GetMetadata(Metadata.DeployRoot).Trim(), ResolvePath(target.GetMetadata(Metadata.OverlayDirectory)));
-            }
-        }
-    }
-
-    private byte[] PublishCustomSettings(string source, string destination, ReferenceFinder finder, string? root)
-    {
-        byte[] input = File.ReadAllBytes(source);
-        CustomSettingsAnalysis analysis;
-        try
-        {
-            analysis = CustomSettingsAnalyzer.Analyze(input, source, finder, root, RewriteHostReferences);
-        }
-        catch (MdtShareException e)
-        {
-            Report(e.Diagnostic);
-            return input;
-        }
-
-        _diagnostics.AddRange(analysis.Diagnostics);
-        bool write = RewriteHostReferences && analysis.Changed > 0;
-        if (FailIfNotIncremental)
-        {
-            if (write ? !AtomicFile.Holds(destination, analysis.Output) : File.Exists(destination))
-            {
-                ReportOutOfDate($"{destination} would be {(write ? "written" : "removed")}: CustomSettings.ini or the references to rewrite changed");
-            }
-        }
-        else if (write)
-        {
-            AtomicFile.WriteIfChanged(destination, analysis.Output);
-            analysis.Rewrites.ToList().ForEach(r => Message(MessageImportance.Normal, "CustomSettings.ini: " + r));
-            Message(MessageImportance.High, $"CustomSettings.ini -> {destination} ({analysis.Changed} value(s) mapped{(root is null ? string.Empty : " into " + root)})");
-        }
-        else if (File.Exists(destination))
-        {
-            File.Delete(destination);
-        }
-
-        return write ? analysis.Output : input;
-    }
-
-    /// <summary>Clients the rules give no DeployRoot are asked for one by the wizard: a deployment nobody watches stops.</summary>
-    private void CheckFallback(string bootstrap, byte[] source, IReadOnlyList<ClientOutcome> table, string? root)
-    {
-        if (table[table.Count - 1].BootstrapDeployRoot is not null || table.All(o => o.BootstrapDeployRoot is null))
-        {
-            return;
-        }
-
-        IniText text = IniText.Decode(source, bootstrap);
-        var document = IniDocument.Parse(text.RawText);
-        int line = RuleSet.PriorityLine(document);
-        string value = root ?? @"\\MDTCLUSTER\Distribution$";
-        _diagnostics.Add(new Diagnostic(DiagnosticCode.ClientsWithoutDeployRoot,
-            "Clients that no gateway or property entry selects get no DeployRoot from Bootstrap.ini, and the Deployment Wizard stops to ask them for one. "
-            + $"Give them a fallback in [Default] (listed in Priority): <BootstrapSetting Include=\"DeployRoot\" Section=\"Default\" Value=\"{value}\" />.",
-            bootstrap, line + 1, line >= 0 ? document.Lines[line].ValueStart + 1 : 0));
-    }
-
-    private void NoteMergedServers(IReadOnlyList<string> sourceRoots, byte[] publishedBootstrap, string? root)
-    {
-        var servers = sourceRoots.Select(HostOf).Where(h => h.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (servers.Count > 1 && root is not null && SingleDeployRoot(publishedBootstrap) is not null)
-        {
-            Message(MessageImportance.High,
-                $"Bootstrap.ini sent clients to {servers.Count} MDT servers ({string.Join(", ", servers)}); after the build all of them use {root}. "
-                + "Per-site clusters: give each PublishTarget its own DeployRoot and Site (docs/reference.md).");
-        }
-    }
-
-    private static string HostOf(string root) =>
-        UncPath.TryParse(root, out _) is { } unc && root.IndexOf('%') < 0 ? unc.Host : string.Empty;
-
-    private static string? SingleDeployRoot(byte[] bootstrap)
-    {
-        var roots = BootstrapPatcher.ReadDeployRoots(bootstrap).Select(r => r.Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        return roots.Count == 1 ? roots[0] : null;
-    }
-
-    /// <summary>The SMB entries of PSDDeployRoots: the same share, served by the MDT server.</summary>
-    private static IEnumerable<string> PsdSmbRoots(byte[] bootstrap)
-    {
-        IniText text = IniText.Decode(bootstrap, string.Empty);
-        var document = IniDocument.Parse(text.RawText);
-        return document.Sections.Where(s => s.IsFirstWithName)
-            .Select(s => document.FindKey(s, MdtKeys.PsdDeployRoots))
-            .Where(line => line >= 0)
-            .SelectMany(line => document.Lines[line].Value!.Split(','))
-            .Select(entry => text.FromRaw(entry.Trim(IniLine.MdtWhitespace)))
-            .Where(entry => entry.StartsWith(@"\\", StringComparison.Ordinal));
-    }
+    private PublishRoot PublishRoot(string deployRoot, string overlay) =>
+        new(deployRoot.Trim() is { Length: > 0 } root ? root : null, ResolvePath(overlay));
 
     private List<HostReferenceMap> ReadMaps()
     {
@@ -230,17 +94,16 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
         return maps;
     }
 
-    private static string Describe(string? root, IReadOnlyList<ClientOutcome> table)
+    private sealed class Listener(ReportHostReferences task) : IHostReferenceListener
     {
-        static string Show(string? value) => value ?? "(none)";
-        var lines = table.Select(o =>
-            $"  {o.Client} ({o.Sections}): DeployRoot {Show(o.DeployRoot)}"
-            + (string.Equals(o.DeployRoot, o.BootstrapDeployRoot, StringComparison.OrdinalIgnoreCase) ? string.Empty : $" (Bootstrap.ini: {Show(o.BootstrapDeployRoot)})")
-            + $", SLShare {Show(o.SLShare)}, BackupShare {Show(o.BackupShare)}, EventService {Show(o.EventService)}");
-        return $"Clients of {root ?? "the published share"} after the build:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}";
-    }
+        public bool Failed => task.Log.HasLoggedErrors;
 
-    private static ITaskItem ReferenceItem(string share, Diagnostic diagnostic) => TaskItems.ToItem(new HostReferenceEntry(
-        diagnostic.File is { Length: > 0 } file && file.StartsWith(share, StringComparison.Ordinal) ? ShareFiles.Relative(share, file) : diagnostic.File ?? string.Empty,
-        diagnostic.Line, $"{diagnostic.Code.Id}: {diagnostic.Message}"));
+        public void Report(Diagnostic diagnostic) => task.Report(diagnostic);
+
+        public void Tell(string line) => task.Message(MessageImportance.High, line);
+
+        public void Detail(string line) => task.Message(MessageImportance.Normal, line);
+
+        public void OutOfDate(string change) => task.ReportOutOfDate(change);
+    }
 }
