@@ -37,26 +37,6 @@ internal sealed record HostReferenceResult(IReadOnlyList<HostReferenceEntry> Ref
     public static HostReferenceResult None { get; } = new([], []);
 }
 
-/// <summary>What the review tells its host as it goes.</summary>
-internal interface IHostReferenceListener
-{
-    /// <summary>An error or warning. Findings come once, after every root; only a failure comes at once.</summary>
-    void Report(Diagnostic diagnostic);
-
-    /// <summary>A line for the user: a file published, what clients end up with.</summary>
-    void Tell(string line);
-
-    /// <summary>A line for a detailed log: each value mapped.</summary>
-    void Detail(string line);
-
-    /// <summary>Only checking: a change that is due and was not made.</summary>
-    void OutOfDate(string change);
-
-    /// <summary>An error was reported, by the review or by its host before it: the review stops after the
-    /// CustomSettings.ini at hand and returns nothing, since the build fails anyway.</summary>
-    bool Failed { get; }
-}
-
 /// <summary>
 /// Reviews a share for its move to the publish roots: every place it still names the MDT server (the hosts of
 /// Bootstrap.ini's original DeployRoots and PSD roots, and the aliases) and every rule that sends clients off a
@@ -64,7 +44,9 @@ internal interface IHostReferenceListener
 /// when the share's own is right) and what each kind of client ends up with. The share is only read. Knows nothing
 /// of MSBuild.
 /// </summary>
-internal sealed class HostReferenceReview(HostReferenceRequest request, IHostReferenceListener listener)
+/// <remarks>Findings come once, after every root; a failure comes at once and ends the review after the
+/// CustomSettings.ini at hand, with nothing returned, since the build fails anyway.</remarks>
+internal sealed class HostReferenceReview(HostReferenceRequest request, IBuildListener listener)
 {
     private static readonly DiagnosticCode[] ReferenceCodes =
     [
@@ -73,6 +55,7 @@ internal sealed class HostReferenceReview(HostReferenceRequest request, IHostRef
     ];
 
     private readonly List<Diagnostic> _findings = [];
+    private bool _failed;
 
     public HostReferenceResult Run()
     {
@@ -99,7 +82,7 @@ internal sealed class HostReferenceReview(HostReferenceRequest request, IHostRef
             string? root = media ? null : deployRoot ?? SingleDeployRoot(publishedBootstrap);
             byte[]? publishedCustomSettings = customSettings is null ? null
                 : PublishCustomSettings(customSettings, Path.Combine(overlay, ShareFiles.Relative(share, customSettings)), finder, root);
-            if (listener.Failed)
+            if (_failed)
             {
                 return HostReferenceResult.None;
             }
@@ -132,6 +115,7 @@ internal sealed class HostReferenceReview(HostReferenceRequest request, IHostRef
         }
         catch (MdtShareException e)
         {
+            _failed = true;
             listener.Report(e.Diagnostic);
             return input;
         }
@@ -142,6 +126,7 @@ internal sealed class HostReferenceReview(HostReferenceRequest request, IHostRef
         {
             if (write ? !AtomicFile.Holds(destination, analysis.Output) : File.Exists(destination))
             {
+                _failed = true;
                 listener.OutOfDate($"{destination} would be {(write ? "written" : "removed")}: CustomSettings.ini or the references to rewrite changed");
             }
         }

@@ -49,14 +49,20 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
 
     protected override void ExecuteCore()
     {
+        List<HostReferenceMap> maps = ReadMaps();
+        if (Log.HasLoggedErrors)
+        {
+            return;
+        }
+
         var request = new HostReferenceRequest(ResolvePath(DeploymentShare), PublishRoots().ToList())
         {
             Rewrite = RewriteHostReferences,
-            Maps = ReadMaps(),
+            Maps = maps,
             ServerAliases = MdtServerAliases.Split(';'),
             OnlyCheck = FailIfNotIncremental,
         };
-        HostReferenceResult result = new HostReferenceReview(request, new Listener(this)).Run();
+        HostReferenceResult result = new HostReferenceReview(request, BuildLog).Run();
         References = [.. result.References.Select(TaskItems.ToItem)];
         ClientOutcomes = [.. result.Clients.SelectMany(r => r.Outcomes.Select(o => TaskItems.ToItem(r.TargetDeployRoot, o)))];
     }
@@ -94,16 +100,4 @@ public sealed class ReportHostReferences : MdtShareTask, IIncrementalTask
         return maps;
     }
 
-    private sealed class Listener(ReportHostReferences task) : IHostReferenceListener
-    {
-        public bool Failed => task.Log.HasLoggedErrors;
-
-        public void Report(Diagnostic diagnostic) => task.Report(diagnostic);
-
-        public void Tell(string line) => task.Message(MessageImportance.High, line);
-
-        public void Detail(string line) => task.Message(MessageImportance.Normal, line);
-
-        public void OutOfDate(string change) => task.ReportOutOfDate(change);
-    }
 }

@@ -24,7 +24,7 @@ public sealed class HostReferenceReviewTests : IDisposable
         + "[Default]\r\nOSInstall=Y\r\nSLShare =  \\\\MDT01.corp.contoso.com\\MDTProduction$\\Logs\r\nEventService=http://mdt01:9800\r\n";
 
     private readonly TempDirectory _temp = new();
-    private readonly Listener _listener = new();
+    private readonly RecordingBuildListener _listener = new();
 
     public HostReferenceReviewTests() =>
         Trees.Write(Share, ("Control/Bootstrap.ini", TwoSiteBootstrap), ("Control/CustomSettings.ini", TwoSiteCustomSettings));
@@ -101,7 +101,7 @@ public sealed class HostReferenceReviewTests : IDisposable
     public void OnlyCheckingAnUpToDateOverlayTellsNothing()
     {
         Run(Request((NewYork, "overlay")));
-        var again = new Listener();
+        var again = new RecordingBuildListener();
 
         new HostReferenceReview(Request((NewYork, "overlay")) with { OnlyCheck = true }, again).Run();
 
@@ -168,20 +168,6 @@ public sealed class HostReferenceReviewTests : IDisposable
         Assert.Empty(_listener.Lines);
     }
 
-    /// <summary>The host's own error (an invalid HostReferenceMap) also ends the review after the first root's file.</summary>
-    [Fact]
-    public void AnErrorOfTheHostEndsTheReviewAfterTheFirstRootsCustomSettingsIni()
-    {
-        _listener.Report(new Diagnostic(DiagnosticCode.BootstrapSettingInvalid, "HostReferenceMap 'x' needs both Include and To."));
-
-        HostReferenceResult result = Run(Request((NewYork, "overlay"), (Stockholm, "sto/overlay")));
-
-        Assert.Same(HostReferenceResult.None, result);
-        Assert.True(File.Exists(Published("overlay")));
-        Assert.False(File.Exists(Published("sto/overlay")));
-        Assert.Equal(["MDTS1015"], _listener.Codes);
-    }
-
     [Fact]
     public void AShareWithoutBootstrapIniHasNothingToReview()
     {
@@ -190,28 +176,5 @@ public sealed class HostReferenceReviewTests : IDisposable
         Assert.Same(HostReferenceResult.None, Run(Request((NewYork, "overlay"))));
         Assert.Empty(_listener.Diagnostics);
         Assert.False(Directory.Exists(_temp.Combine("overlay")));
-    }
-
-    private sealed class Listener : IHostReferenceListener
-    {
-        public List<Diagnostic> Diagnostics { get; } = [];
-
-        public List<string> Lines { get; } = [];
-
-        public List<string> Details { get; } = [];
-
-        public List<string> OutOfDates { get; } = [];
-
-        public IEnumerable<string> Codes => Diagnostics.Select(d => d.Code.Id);
-
-        public bool Failed => OutOfDates.Count > 0 || Diagnostics.Any(d => d.Severity == Severity.Error);
-
-        public void Report(Diagnostic diagnostic) => Diagnostics.Add(diagnostic);
-
-        public void Tell(string line) => Lines.Add(line);
-
-        public void Detail(string line) => Details.Add(line);
-
-        public void OutOfDate(string change) => OutOfDates.Add(change);
     }
 }

@@ -37,6 +37,20 @@ public sealed class ReportHostReferencesTests : IDisposable
         return item;
     }
 
+    [Fact]
+    public void AnInvalidHostReferenceMapIsAnError_AndNoOverlayIsWritten()
+    {
+        ReportHostReferences task = NewTask();
+        task.Overlays = [Item("bin/overlay/", "DeployRoot", Cluster)];
+        task.HostReferenceMaps = [Item(@"\\MDT01\Backup$", "To", " ")];
+
+        Assert.False(task.Execute());
+
+        Assert.Equal(["MDTS1015"], _engine.ErrorCodes);
+        Assert.False(Directory.Exists(_temp.Combine("bin")));
+        Assert.Empty(task.ClientOutcomes);
+    }
+
     /// <summary>The build passes @(_MdtShareOverlay): each overlay with the DeployRoot its clients get, an empty one
     /// meaning none of its own; the old parameters are then not read.</summary>
     [Fact]
