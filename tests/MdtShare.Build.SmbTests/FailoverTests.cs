@@ -36,12 +36,12 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
             }
 
             Dictionary<string, string> expected = SyntheticShare.Hashes(Source);
-            var killAfter = TimeSpan.FromMilliseconds(random.Next(200, 1000));
+            var killAfter = TimeSpan.FromMilliseconds(random.Next(0, 150));
             var listener = new RecordingListener();
             int restartsBefore = samba.Require().ClientRestarts;
             MirrorResult result;
             DateTime finished;
-            using (Failover failover = Failover.After(samba.Require(), killAfter, TimeSpan.FromSeconds(outageSeconds[i])))
+            using (Failover failover = Failover.After(samba.Require(), listener, killAfter, TimeSpan.FromSeconds(outageSeconds[i])))
             {
                 result = Publish(mounted, listener, TimeSpan.FromSeconds(60));
                 finished = DateTime.UtcNow;
@@ -50,7 +50,7 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
 
             int warnings = listener.Codes.Count(c => c == OutageWarning);
             int clientRestarts = samba.Require().ClientRestarts - restartsBefore;
-            output.WriteLine($"publish {i + 1}: server killed {killAfter.TotalSeconds:0.0} s in, down {outageSeconds[i]} s; " +
+            output.WriteLine($"publish {i + 1}: server killed {killAfter.TotalSeconds:0.00} s after the first file, down {outageSeconds[i]} s; " +
                 $"{result.Copied + result.Updated} files copied in {result.Duration.TotalSeconds:0.0} s, {result.Failed} failed, {warnings} outage warning(s)" +
                 (clientRestarts > 0 ? $", {clientRestarts} hung smbnetfs restarted" : string.Empty));
             Assert.True(result.Succeeded, $"publish {i + 1}: {PublishToSmbTests.Describe(result)} {string.Join(" | ", listener.Diagnostics)}");
@@ -78,9 +78,10 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
         Dictionary<string, string> after = SyntheticShare.Hashes(Source);
 
         MirrorResult failed;
-        using (Failover.After(samba.Require(), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(12)))
+        var listener = new RecordingListener();
+        using (Failover.After(samba.Require(), listener, TimeSpan.Zero, TimeSpan.FromSeconds(12)))
         {
-            failed = Publish(mounted, new RecordingListener(), TimeSpan.FromSeconds(4));
+            failed = Publish(mounted, listener, TimeSpan.FromSeconds(4));
         }
 
         Assert.Equal("MDTS2010", failed.Abort?.Code.Id);
@@ -150,16 +151,23 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
     private MirrorResult Publish(string target, RecordingListener listener, TimeSpan retryWindow) =>
         new MirrorEngine(listener).Publish(new MirrorOptions(Source, target) { AdoptExistingTarget = true, RetryWindow = retryWindow }, CancellationToken.None);
 
-    /// <summary>Kills the server a moment into the publish and restarts it after the outage; disposing waits until
-    /// the server is back.</summary>
+    /// <summary>Kills the server a moment after the publish put its first file in place, new or replaced (mid-publish
+    /// however fast the agent is) and restarts it after the outage; disposing waits until the server is back.</summary>
     private sealed class Failover : IDisposable
     {
         private readonly Task _bounce;
 
-        private Failover(SambaServer server, TimeSpan after, TimeSpan outage)
+        private Failover(SambaServer server, RecordingListener publish, TimeSpan after, TimeSpan outage)
         {
             _bounce = Task.Run(() =>
             {
+                var waited = Stopwatch.StartNew();
+                while (!publish.Details.Any(d => d.StartsWith("Copied", StringComparison.Ordinal) || d.StartsWith("Updated", StringComparison.Ordinal))
+                       && waited.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    Thread.Sleep(5);
+                }
+
                 Thread.Sleep(after);
                 server.KillServer();
                 KilledAt = DateTime.UtcNow;
@@ -170,7 +178,7 @@ public sealed class FailoverTests(SambaFixture samba, ITestOutputHelper output) 
 
         public DateTime KilledAt { get; private set; } = DateTime.MaxValue;
 
-        public static Failover After(SambaServer server, TimeSpan after, TimeSpan outage) => new(server, after, outage);
+        public static Failover After(SambaServer server, RecordingListener publish, TimeSpan after, TimeSpan outage) => new(server, publish, after, outage);
 
         public void Dispose() => _bounce.GetAwaiter().GetResult();
     }
