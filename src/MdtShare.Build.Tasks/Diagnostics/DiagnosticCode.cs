@@ -107,6 +107,11 @@ internal sealed class DiagnosticCode
     public static readonly DiagnosticCode NotUpToDate = new("MDTS5002", Severity.Error);
     public static readonly DiagnosticCode PropertyRenamed = new("MDTS5003", Severity.Warning);
 
+    // 6xxx: images published side by side (live shares).
+    public static readonly DiagnosticCode ImageNotInShare = new("MDTS6001", Severity.Warning);
+    public static readonly DiagnosticCode ImageFileMissing = new("MDTS6002", Severity.Warning);
+    public static readonly DiagnosticCode OperatingSystemsXmlNotVersioned = new("MDTS6003", Severity.Warning);
+
     // 9xxx: internal failures.
     public static readonly DiagnosticCode InternalError = new("MDTS9001", Severity.Error);
 
@@ -127,6 +132,7 @@ internal sealed class DiagnosticCode
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
         BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed,
         JobSummaryNotWritten, NotUpToDate, PropertyRenamed,
+        ImageNotInShare, ImageFileMissing, OperatingSystemsXmlNotVersioned,
         InternalError,
     ];
 }
