@@ -83,6 +83,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     /// <summary>ReportHostReferences' ClientOutcomes: per target DeployRoot, what each kind of client ends up with.</summary>
     public ITaskItem[] ClientOutcomes { get; set; } = [];
 
+    /// <summary>WriteShareManifest's PublishedNames: share files (images) published under a name from their content.</summary>
+    public ITaskItem[] PublishedNames { get; set; } = [];
+
     [Output]
     public int Copied { get; private set; }
 
@@ -114,6 +117,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
             Compare = Compare, Parallelism = Parallelism, RetryWindowSeconds = RetryWindowSeconds, BusyWaitSeconds = BusyWaitSeconds,
             OperationTimeoutSeconds = OperationTimeoutSeconds, ProgressSeconds = ProgressSeconds, MaxDeletePercent = MaxDeletePercent,
             AdoptExistingTarget = AdoptExistingTarget, BreakLock = BreakLock, LockStaleMinutes = LockStaleMinutes, WhatIf = DryRun, VerifyMode = VerifyMode,
+            PublishedNames = TaskItems.ToPublishedNames(PublishedNames),
         };
         IReadOnlyList<Diagnostic> problems = settings.Validate(Targets.Select(t => t.ItemSpec));
         Report(problems);

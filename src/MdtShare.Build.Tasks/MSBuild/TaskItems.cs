@@ -34,6 +34,7 @@ internal static class Metadata
     public const string SLShare = "SLShare";
     public const string BackupShare = "BackupShare";
     public const string EventService = "EventService";
+    public const string PublishedAs = "PublishedAs";
 }
 
 /// <summary>
@@ -48,6 +49,12 @@ internal static class TaskItems
 
     /// <summary>A file written into an overlay (Bootstrap.ini, a boot image), for the targets that list them.</summary>
     public static ITaskItem ToItem(OverlayFile file) => Item(file.Path, (Metadata.RelativePath, file.RelativePath));
+
+    /// <summary>A share file published under another name (an image published side by side).</summary>
+    public static ITaskItem ToItem(string sharePath, string publishedAs) => Item(sharePath, (Metadata.PublishedAs, publishedAs));
+
+    public static IReadOnlyDictionary<string, string> ToPublishedNames(IEnumerable<ITaskItem> items) =>
+        items.GroupBy(i => i.ItemSpec, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().GetMetadata(Metadata.PublishedAs), StringComparer.Ordinal);
 
     public static ITaskItem ToItem(BootImageEntry entry) => Item(entry.Path,
         (Metadata.Image, entry.Image.ToString(CultureInfo.InvariantCulture)),

@@ -1,4 +1,5 @@
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.Images;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
 using Microsoft.Build.Framework;
@@ -7,7 +8,8 @@ namespace MdtShare.Build.Tasks;
 
 /// <summary>
 /// Writes the SHA-256 manifest of what the published share will hold, after checking that every name can live on a
-/// Windows share. Unchanged files' hashes come from a cache, so a rebuild with nothing changed hashes nothing.
+/// Windows share. With image versions, it first decides each image's published name from its content (the hashes
+/// the manifest needs anyway) and writes the OperatingSystems.xml that names them into the build's overlay. Unchanged files' hashes come from a cache, so a rebuild with nothing changed hashes nothing.
 /// </summary>
 [MSBuildMultiThreadableTask]
 public sealed class WriteShareManifest : MdtShareTask, IIncrementalTask
@@ -29,6 +31,16 @@ public sealed class WriteShareManifest : MdtShareTask, IIncrementalTask
     /// <summary>Files hashed at once; 0 = one per processor.</summary>
     public int Parallelism { get; set; }
 
+    /// <summary>Publish each image of Control/OperatingSystems.xml under a name from its content (MdtShareImageVersions).</summary>
+    public bool ImageVersions { get; set; }
+
+    /// <summary>The build's own overlay, which gets the OperatingSystems.xml naming the versioned images.</summary>
+    public string OverlayDirectory { get; set; } = string.Empty;
+
+    /// <summary>Each image file published under another name: Include = its path in the share, metadata PublishedAs.</summary>
+    [Output]
+    public ITaskItem[] PublishedNames { get; private set; } = [];
+
     protected override void ExecuteCore()
     {
         string share = ResolvePath(DeploymentShare);
@@ -37,10 +49,13 @@ public sealed class WriteShareManifest : MdtShareTask, IIncrementalTask
         Task<HashCache> cache = HashCache.LoadInBackground(cacheFile);
         var manifests = new List<(string File, SourceTree Tree)>();
         TreeSnapshot listing = TreeSnapshot.Take(PhysicalFileSystem.Instance, share, exclude, _ => false);
+        IReadOnlyDictionary<string, string> publishedNames = OverlayDirectory.Length == 0 ? new Dictionary<string, string>()
+            : ImageVersioning.Apply(share, listing, ResolvePath(OverlayDirectory), cache.GetAwaiter().GetResult(), ImageVersions, FailIfNotIncremental, BuildLog, Cancellation);
+        PublishedNames = [.. publishedNames.Where(n => n.Key != n.Value).Select(n => TaskItems.ToItem(n.Key, n.Value))];
         foreach (ITaskItem manifestItem in Manifests)
         {
             var overlays = manifestItem.GetMetadata(Metadata.OverlayDirectories).Split(';').Select(o => o.Trim()).Where(o => o.Length > 0).Select(ResolvePath);
-            SourceTree tree = SourceTree.WithOverlays(PhysicalFileSystem.Instance, listing, overlays, exclude, _ => false);
+            SourceTree tree = SourceTree.WithOverlays(PhysicalFileSystem.Instance, listing, overlays, exclude, _ => false).WithPublishedNames(publishedNames);
             var invalid = WindowsNames.Check(tree.Files.Keys, share);
             Report(invalid);
             if (invalid.Count > 0)

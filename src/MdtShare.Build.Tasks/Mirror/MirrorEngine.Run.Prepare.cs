@@ -62,7 +62,7 @@ internal sealed partial class MirrorEngine
             SourceTree source;
             try
             {
-                source = SourceTree.Create(_fs, _options.SourceRoot, _options.OverlayRoots, _exclude, _ => false);
+                source = SourceTree.Create(_fs, _options.SourceRoot, _options.OverlayRoots, _exclude, _ => false).WithPublishedNames(_options.PublishedNames);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -63,6 +63,10 @@ internal sealed class MirrorOptions(string sourceRoot, string destinationRoot)
     /// </summary>
     public IReadOnlyDictionary<string, string>? ExpectedHashes { get; init; }
 
+    /// <summary>Share files published under another name: images side by side, each named by its content
+    /// (docs/reference.md, "Live shares"), by their relative paths.</summary>
+    public IReadOnlyDictionary<string, string> PublishedNames { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Chosen by measurement (docs/performance.md): more writers than cores keep a network target busy.</summary>
     public const int DefaultParallelism = 4;
 

@@ -35,6 +35,9 @@ internal sealed record PublishSettings
 
     public bool WhatIf { get; init; }
 
+    /// <summary>Share files published under another name (images side by side), from the build's manifest step.</summary>
+    public IReadOnlyDictionary<string, string> PublishedNames { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Quick, Full or None, in any letter case.</summary>
     public string VerifyMode { get; init; } = string.Empty;
 
@@ -84,6 +87,7 @@ internal sealed record PublishSettings
             LockStaleAfter = TimeSpan.FromMinutes(LockStaleMinutes),
             WhatIf = WhatIf,
             ExpectedHashes = manifest?.Entries.ToDictionary(e => e.Path, e => e.Hash, StringComparer.Ordinal),
+            PublishedNames = PublishedNames,
         };
     }
 

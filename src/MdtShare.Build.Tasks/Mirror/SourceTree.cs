@@ -12,6 +12,9 @@ internal sealed class SourceTree
 
     private readonly HashSet<string> _overlayPaths = new(StringComparer.Ordinal);
 
+    // Published name -> the share's name, for files published under a versioned name.
+    private readonly Dictionary<string, string> _publishedFrom = new(StringComparer.Ordinal);
+
     private SourceTree(TreeSnapshot share, bool copy)
     {
         Files = copy ? new Dictionary<string, TreeFile>(share.Files, StringComparer.Ordinal) : share.Files;
@@ -72,6 +75,25 @@ internal sealed class SourceTree
         return tree;
     }
 
+    /// <summary>
+    /// Images published side by side (docs/reference.md, "Live shares"): each share file the map names is published
+    /// under its versioned name instead of its own. Its hash stays cached under the share's name.
+    /// </summary>
+    public SourceTree WithPublishedNames(IReadOnlyDictionary<string, string> names)
+    {
+        foreach (KeyValuePair<string, string> name in names)
+        {
+            if (name.Key != name.Value && Files.TryGetValue(name.Key, out TreeFile? file))
+            {
+                Files.Remove(name.Key);
+                Files[name.Value] = file with { RelativePath = name.Value };
+                _publishedFrom[name.Value] = name.Key;
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>Control/ and overlay files are published after the bulk content, so a client never sees new
     /// metadata that points at content not yet copied.</summary>
     public bool IsMetadata(string relativePath) =>
@@ -80,7 +102,10 @@ internal sealed class SourceTree
 
     /// <summary>A hash-cache key: the share's files by relative path; overlay files, which differ per target, by
     /// their own full path.</summary>
-    public string CacheKey(TreeFile file) => _overlayPaths.Contains(file.RelativePath) ? "overlay:" + file.FullPath : file.RelativePath;
+    public string CacheKey(TreeFile file) =>
+        _overlayPaths.Contains(file.RelativePath) ? "overlay:" + file.FullPath
+        : _publishedFrom.TryGetValue(file.RelativePath, out string? shareName) ? shareName
+        : file.RelativePath;
 
     private static Dictionary<string, string> FirstSpellings(IEnumerable<string> paths)
     {

@@ -23,14 +23,17 @@ public sealed class ManifestTaskTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private WriteShareManifest Writer()
+    private WriteShareManifest Writer() => NewWriter(_engine, _temp.Combine("bin", "DeploymentShare.sha256"));
+
+    /// <summary>The task as the targets call it for a project with a share folder "share", its overlay in bin/overlay/.</summary>
+    internal static WriteShareManifest NewWriter(FakeBuildEngine engine, string manifestFile)
     {
-        var manifest = new TaskItem(_temp.Combine("bin", "DeploymentShare.sha256"));
-        manifest.SetMetadata("OverlayDirectories", "bin/overlay");
+        var manifest = new TaskItem(manifestFile);
+        manifest.SetMetadata("OverlayDirectories", "bin/overlay/");
         return new WriteShareManifest
         {
-            BuildEngine = _engine,
-            ProjectFile = _engine.ProjectFileOfTaskNode,
+            BuildEngine = engine,
+            ProjectFile = engine.ProjectFileOfTaskNode,
             DeploymentShare = "share",
             Manifests = [manifest],
             CacheFile = "obj/cache.txt",
