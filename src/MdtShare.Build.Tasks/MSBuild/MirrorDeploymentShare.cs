@@ -55,6 +55,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     /// <summary>Minutes without a heartbeat after which another publisher's lock is broken.</summary>
     public int LockStaleMinutes { get; set; } = MirrorOptions.DefaultLockStaleMinutes;
 
+    /// <summary>Hours an image stays on the target after the publish that stopped naming it; 0 = until the next publish.</summary>
+    public int ImageRetentionHours { get; set; } = MirrorOptions.DefaultImageRetentionHours;
+
     public bool WhatIf { get; set; }
 
     /// <summary>After publishing: Quick (size and time against what was written; re-hash what looks different),
@@ -117,6 +120,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
             Compare = Compare, Parallelism = Parallelism, RetryWindowSeconds = RetryWindowSeconds, BusyWaitSeconds = BusyWaitSeconds,
             OperationTimeoutSeconds = OperationTimeoutSeconds, ProgressSeconds = ProgressSeconds, MaxDeletePercent = MaxDeletePercent,
             AdoptExistingTarget = AdoptExistingTarget, BreakLock = BreakLock, LockStaleMinutes = LockStaleMinutes, WhatIf = DryRun, VerifyMode = VerifyMode,
+            ImageRetentionHours = ImageRetentionHours,
             PublishedNames = TaskItems.ToPublishedNames(PublishedNames),
         };
         IReadOnlyList<Diagnostic> problems = settings.Validate(Targets.Select(t => t.ItemSpec));

@@ -16,6 +16,9 @@ internal sealed class VerifyResult(string target)
 
     public List<string> Extra { get; } = [];
 
+    /// <summary>Images the target keeps after the publish that stopped naming them (its record lists them): not drift.</summary>
+    public List<string> Retained { get; } = [];
+
     public List<string> SizeMismatch { get; } = [];
 
     public List<string> HashMismatch { get; } = [];
@@ -96,7 +99,11 @@ internal static class ShareVerifier
             }
         }
 
-        result.Extra.AddRange(target.Files.Keys.Where(p => !matched.Contains(p)).Concat(target.Links).OrderBy(p => p, StringComparer.Ordinal));
+        string record = Path.Combine(root, ImageRetention.RecordName);
+        var retained = new HashSet<string>(ImageRetention.RetainedPaths(File.Exists(record) ? File.ReadAllBytes(record) : null), StringComparer.Ordinal);
+        var extra = target.Files.Keys.Where(p => !matched.Contains(p)).ToLookup(retained.Contains);
+        result.Retained.AddRange(extra[true].OrderBy(p => p, StringComparer.Ordinal));
+        result.Extra.AddRange(extra[false].Concat(target.Links).OrderBy(p => p, StringComparer.Ordinal));
         var mismatched = new ConcurrentBag<string>();
         var unreadable = new ConcurrentBag<(string, string)>();
         long bytes = 0;

@@ -36,6 +36,6 @@ internal static class VerifyFindings
         result.Missing.Count + result.SizeMismatch.Count + result.HashMismatch.Count + result.Unreadable.Count;
 
     public static string Summary(VerifyResult result, string reportPath) =>
-        $"Verify {result.Target}: {(result.Passed ? "OK" : "DRIFT")}, {result.Verified:N0} files match, {Failed(result):N0} differ, {result.Extra.Count:N0} extra; " +
+        $"Verify {result.Target}: {(result.Passed ? "OK" : "DRIFT")}, {result.Verified:N0} files match, {Failed(result):N0} differ, {result.Extra.Count:N0} extra{(result.Retained.Count > 0 ? $", {result.Retained.Count:N0} retired image(s) kept" : string.Empty)}; " +
         $"{ProgressLine.Size(result.BytesHashed)} hashed in {result.Duration.TotalSeconds:0.0} s; report {reportPath}";
 }

@@ -22,6 +22,7 @@ internal static class VerifyReport
             .Value("seconds", result.Duration.TotalSeconds)
             .Values("missing", result.Missing)
             .Values("extra", result.Extra)
+            .Values("retained", result.Retained)
             .Values("sizeMismatch", result.SizeMismatch)
             .Values("hashMismatch", result.HashMismatch)
             .BeginArray("unreadable");

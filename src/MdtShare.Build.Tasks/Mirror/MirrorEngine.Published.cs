@@ -16,36 +16,23 @@ internal sealed partial class MirrorEngine
     {
         private Dictionary<string, string>? _published;
 
-        private string PublishedPath => Path.Combine(_options.DestinationRoot, TargetOwnership.PublishedName);
-
         private void ReadPublished()
         {
-            if (_options.Compare != CompareMode.Timestamp || _options.ExpectedHashes is null)
+            if (_options.Compare != CompareMode.Timestamp || _options.ExpectedHashes is null
+                || ReadTargetFile(TargetOwnership.PublishedName, TargetOwnership.PublishedName) is not { } record)
             {
                 return;
             }
 
-            _published = Retry(() =>
+            // Letter case ignored: a file the share renamed to another case is the same file on the target.
+            _published = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (string line in Encoding.UTF8.GetString(record).Split('\n'))
             {
-                if (_fs.GetEntry(PublishedPath) is null)
+                if (line.Length > 66 && line[64] == ' ' && line[65] == ' ')
                 {
-                    return null;
+                    _published[line.Substring(66)] = line.Substring(0, 64);
                 }
-
-                using Stream stream = _fs.OpenRead(PublishedPath);
-                using var reader = new StreamReader(stream, Encoding.UTF8);
-                // Letter case ignored: a file the share renamed to another case is the same file on the target.
-                var hashes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-                for (string? line; (line = reader.ReadLine()) is not null;)
-                {
-                    if (line.Length > 66 && line[64] == ' ' && line[65] == ' ')
-                    {
-                        hashes[line.Substring(66)] = line.Substring(0, 64);
-                    }
-                }
-
-                return hashes;
-            }, "reading " + TargetOwnership.PublishedName);
+            }
         }
 
         /// <summary>After a publish that left every file as the manifest says: the record the next one compares with.</summary>
@@ -63,8 +50,13 @@ internal sealed partial class MirrorEngine
                 text.Append(entry.Value).Append("  ").Append(entry.Key).Append('\n');
             }
 
-            byte[] bytes = new UTF8Encoding(false).GetBytes(text.ToString());
-            string temp = Path.Combine(_options.DestinationRoot, $"{TreeSnapshot.TempPrefix}{_runId}.published{TreeSnapshot.TempSuffix}");
+            WriteTargetFile(TargetOwnership.PublishedName, new UTF8Encoding(false).GetBytes(text.ToString()));
+        });
+
+        /// <summary>One of our small files at the target's root, replaced whole (temp file, flush, rename).</summary>
+        private void WriteTargetFile(string name, byte[] bytes)
+        {
+            string temp = Path.Combine(_options.DestinationRoot, $"{TreeSnapshot.TempPrefix}{_runId}.{name.TrimStart('.')}{TreeSnapshot.TempSuffix}");
             Retry(() =>
             {
                 try
@@ -75,7 +67,7 @@ internal sealed partial class MirrorEngine
                         FlushToDisk(stream);
                     }
 
-                    _fs.Replace(temp, PublishedPath);
+                    _fs.Replace(temp, Path.Combine(_options.DestinationRoot, name));
                     return true;
                 }
                 catch
@@ -83,8 +75,23 @@ internal sealed partial class MirrorEngine
                     TryDelete(temp);
                     throw;
                 }
-            }, "writing " + TargetOwnership.PublishedName);
-        });
+            }, "writing " + name);
+        }
+
+        /// <summary>One of the target's small files whole, or null when it has none.</summary>
+        private byte[]? ReadTargetFile(string relativePath, string what) => Retry(() =>
+        {
+            string path = TreeSnapshot.Combine(_options.DestinationRoot, relativePath);
+            if (_fs.GetEntry(path) is null)
+            {
+                return null;
+            }
+
+            using Stream stream = _fs.OpenRead(path);
+            using var bytes = new MemoryStream();
+            stream.CopyTo(bytes);
+            return bytes.ToArray();
+        }, "reading " + what);
 
         private bool IsUnchanged(TreeFile source, TreeFile destination)
         {

@@ -57,6 +57,17 @@ internal sealed partial class MirrorEngine
                 return;
             }
 
+            // A retired image whose retention is over: a client still holding it keeps it, and nobody waits for it.
+            if (delete.KeepIfHeld)
+            {
+                if (Attempt(shown, () => Retry(Delete, "deleting " + shown), () => { Deleted(); _retiredDeleted.Add(delete.RelativePath); }) is not null)
+                {
+                    Listener.Info($"{_name}: {shown} is retired but a client holds it open; a later publish deletes it.");
+                }
+
+                return;
+            }
+
             Guarded(shown, () => Retry(Delete, "deleting " + shown), completed: Deleted);
         }
 

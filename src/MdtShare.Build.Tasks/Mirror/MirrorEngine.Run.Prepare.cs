@@ -44,6 +44,7 @@ internal sealed partial class MirrorEngine
             ReadPublished();
             MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged, _options.TimestampTolerance);
             _result.Skipped = plan.Unchanged;
+            ApplyRetention(plan, destination);
             GuardDeletes(plan);
             GuardSpace(plan);
             if (_options.WhatIf)

@@ -55,9 +55,11 @@ internal sealed partial class MirrorEngine
             var publishing = runs.Where(plans.ContainsKey).ToList();
             EachRun(publishing, run => run.CreateFolders(plans[run]));
             CopyPhase(publishing, run => plans[run].BulkCopies, cancellation);
+            EachRun(publishing, run => run.RecordRetained());
             CopyPhase(publishing, run => plans[run].MetadataCopies, cancellation);
             EachRun(publishing, run => run.Finish(plans[run]));
             EachRun(publishing, run => run.WaitForHeldFiles());
+            EachRun(publishing, run => run.RecordRetained());
             EachRun(publishing, run => run.RemoveOwnTemps());
             EachRun(publishing, run => run.RecordPublished());
         }

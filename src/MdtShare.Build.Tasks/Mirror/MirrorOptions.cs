@@ -63,6 +63,10 @@ internal sealed class MirrorOptions(string sourceRoot, string destinationRoot)
     /// </summary>
     public IReadOnlyDictionary<string, string>? ExpectedHashes { get; init; }
 
+    /// <summary>How long an image stays on the target after the publish that stopped naming it in
+    /// OperatingSystems.xml (<see cref="ImageRetention"/>); longer than any deployment.</summary>
+    public TimeSpan ImageRetention { get; init; } = TimeSpan.FromHours(DefaultImageRetentionHours);
+
     /// <summary>Share files published under another name: images side by side, each named by its content
     /// (docs/reference.md, "Live shares"), by their relative paths.</summary>
     public IReadOnlyDictionary<string, string> PublishedNames { get; init; } = new Dictionary<string, string>();
@@ -78,4 +82,5 @@ internal sealed class MirrorOptions(string sourceRoot, string destinationRoot)
     public const int DefaultMaxDeletePercent = 10;
     public const int DefaultLockStaleMinutes = 15;
     public const int DefaultProgressSeconds = 5;
+    public const int DefaultImageRetentionHours = 24;
 }

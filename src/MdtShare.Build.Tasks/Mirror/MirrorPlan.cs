@@ -17,7 +17,9 @@ internal enum DeleteKind
     Directory,
 }
 
-internal sealed record DeleteItem(string RelativePath, string FullPath, DeleteKind Kind, bool ReadOnly = false);
+/// <param name="KeepIfHeld">A retired image whose retention is over: while a client holds it, it stays for a later
+/// publish instead of being waited for.</param>
+internal sealed record DeleteItem(string RelativePath, string FullPath, DeleteKind Kind, bool ReadOnly = false, bool KeepIfHeld = false);
 
 /// <summary>An unchanged file whose read-only attribute, or last-write time beyond the tolerance (same bytes under a
 /// content comparison), differs from the share's: both are set as the share has them.</summary>

@@ -42,6 +42,10 @@ internal sealed class MirrorResult
     /// <summary>Set when the publish stopped early (a guard tripped, the retry window ran out, a lock was held).</summary>
     public Diagnostic? Abort { get; internal set; }
 
+    /// <summary>Images the target keeps after the publish that stopped naming them, or deletes now that their
+    /// retention is over.</summary>
+    public IReadOnlyList<RetainedImage> RetainedImages { get; internal set; } = [];
+
     public bool Succeeded => Abort is null && Failed == 0;
 
     internal void AddCopied(CopyItem item)

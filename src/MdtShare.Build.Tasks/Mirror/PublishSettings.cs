@@ -33,6 +33,9 @@ internal sealed record PublishSettings
 
     public int LockStaleMinutes { get; init; }
 
+    /// <summary>Hours a retired image stays on the target (0: until the next publish).</summary>
+    public int ImageRetentionHours { get; init; } = MirrorOptions.DefaultImageRetentionHours;
+
     public bool WhatIf { get; init; }
 
     /// <summary>Share files published under another name (images side by side), from the build's manifest step.</summary>
@@ -85,6 +88,7 @@ internal sealed record PublishSettings
             AdoptExistingTarget = AdoptExistingTarget,
             BreakLock = BreakLock,
             LockStaleAfter = TimeSpan.FromMinutes(LockStaleMinutes),
+            ImageRetention = TimeSpan.FromHours(ImageRetentionHours),
             WhatIf = WhatIf,
             ExpectedHashes = manifest?.Entries.ToDictionary(e => e.Path, e => e.Hash, StringComparer.Ordinal),
             PublishedNames = PublishedNames,
@@ -100,6 +104,7 @@ internal sealed record PublishSettings
             : RetryWindowSeconds < 0 ? $"MdtShareRetryWindowSeconds is {RetryWindowSeconds}; use 0 or more"
             : BusyWaitSeconds < 0 ? $"MdtShareBusyWaitSeconds is {BusyWaitSeconds}; use 0 or more"
             : LockStaleMinutes < 1 ? $"MdtShareLockStaleMinutes is {LockStaleMinutes}; use 1 or more"
+            : ImageRetentionHours < 0 ? $"MdtShareImageRetentionHours is {ImageRetentionHours}; use 0 or more"
             : OperationTimeoutSeconds < 1 ? $"MdtShareOperationTimeoutSeconds is {OperationTimeoutSeconds}; use 1 or more"
             : Parallelism < 0 ? $"MdtShareParallelism is {Parallelism}; use 1 or more (0 for the default)"
             : ProgressSeconds < 0 ? $"MdtShareProgressSeconds is {ProgressSeconds}; use 0 or more"

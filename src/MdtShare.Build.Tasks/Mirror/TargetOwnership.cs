@@ -16,11 +16,12 @@ internal static class TargetOwnership
     /// <summary>The SHA-256 of every file the last complete publish left on the target (sha256sum format).</summary>
     public const string PublishedName = ".mdtshare-published.sha256";
 
-    /// <summary>The marker, the record of the last publish, the lock, and a lock taken aside by a publisher breaking
+    /// <summary>The marker, the record of the last publish, the record of retained images, the lock, and a lock taken aside by a publisher breaking
     /// it (<c>.mdtshare-publish.lock.&lt;run&gt;</c>).</summary>
     public static bool IsReserved(string relativePath) =>
         string.Equals(relativePath, MarkerName, StringComparison.OrdinalIgnoreCase)
         || string.Equals(relativePath, PublishedName, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(relativePath, ImageRetention.RecordName, StringComparison.OrdinalIgnoreCase)
         || relativePath.StartsWith(LockName, StringComparison.OrdinalIgnoreCase) && relativePath.IndexOf('/') < 0;
 
     /// <summary>Refuses destinations a purge must never run in; null when the pair is fine.</summary>

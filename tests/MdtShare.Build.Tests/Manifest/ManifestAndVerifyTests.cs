@@ -118,6 +118,21 @@ public sealed class ManifestAndVerifyTests : IDisposable
         Assert.Equal(["Scripts/added.vbs", "Scripts/link"], result.Extra);
     }
 
+    /// <summary>Images kept after the publish that retired them are listed in the target's record: not drift; an
+    /// extra file the record does not list still is.</summary>
+    [Fact]
+    public void RetainedImagesTheRecordListsAreNotDrift()
+    {
+        ShareManifest manifest = PublishAndManifest();
+        Trees.Write(Target, ("Operating Systems/W11/install.aaaaaaaaaaaa.wim", "retired"), ("Operating Systems/W11/install.bbbbbbbbbbbb.wim", "stray"),
+            (ImageRetention.RecordName, "2026-11-26T15:00:00Z\tOperating Systems/W11/install.aaaaaaaaaaaa.wim\n"));
+
+        VerifyResult result = Verify(manifest);
+
+        Assert.Equal(["Operating Systems/W11/install.aaaaaaaaaaaa.wim"], result.Retained);
+        Assert.Equal(["Operating Systems/W11/install.bbbbbbbbbbbb.wim"], result.Extra);
+    }
+
     /// <summary>An admin's copy tool or a restore can put a file's size and last-write time back; its change time
     /// moves all the same, so the next build hashes it again, and Verify holds the target to the new bytes.</summary>
     [Fact]

@@ -1,5 +1,6 @@
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Support;
+using static MdtShare.Build.Tests.Images.WorkbenchXml;
 
 namespace MdtShare.Build.Tests.Mirror;
 
@@ -41,5 +42,94 @@ public sealed partial class MirrorEngineTests
         Assert.DoesNotContain(Image, tree.Files.Keys);
         Assert.Equal(Path.Combine(Source, "Operating Systems", "W11", "install.wim"), file.FullPath);
         Assert.Equal(Image, tree.CacheKey(file));
+    }
+
+    private static string VersionOf(string h) => $"Operating Systems/W11/install.{h}.wim";
+
+    /// <summary>The share as the build leaves it for one image version: the image, and OperatingSystems.xml naming
+    /// it under its versioned name (the overlay's copy, here in the share itself).</summary>
+    private MirrorResult PublishImage(string content, string h, TimeSpan? retention = null)
+    {
+        Trees.Write(Source, (Image, content));
+        string xml = Path.Combine(Source, "Control", "OperatingSystems.xml");
+        File.WriteAllBytes(xml, Document(Os("Windows 11 Pro", $@".\Operating Systems\W11\install.{h}.wim", 6)));
+
+        // Each version's file has the same size: its time tells it apart, as a build's would.
+        File.SetLastWriteTimeUtc(xml, new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc).AddMinutes(h[0]));
+        return Publish(o => new MirrorOptions(o.SourceRoot, o.DestinationRoot)
+        {
+            Parallelism = o.Parallelism,
+            PublishedNames = new Dictionary<string, string> { [Image] = VersionOf(h) },
+            ImageRetention = retention ?? TimeSpan.FromHours(24),
+        });
+    }
+
+    private string Record => File.ReadAllText(Path.Combine(Target, ImageRetention.RecordName));
+
+    [Fact]
+    public void ASwitchedImageIsKeptForItsRetention_FromThePublishThatRetiredIt_ThenDeleted()
+    {
+        Assert.True(PublishImage("23H2", "aaaaaaaaaaaa").Succeeded);
+        _clock.Delay(TimeSpan.FromHours(3), default);
+
+        MirrorResult switched = PublishImage("24H2", "bbbbbbbbbbbb");
+
+        Assert.True(switched.Succeeded, switched.Abort?.Message);
+        Assert.Equal(0, switched.Deleted);
+        Assert.True(File.Exists(Path.Combine(Target, VersionOf("aaaaaaaaaaaa"))));
+        Assert.Equal("24H2", File.ReadAllText(Path.Combine(Target, VersionOf("bbbbbbbbbbbb"))));
+        Assert.Equal($"2026-11-26T15:00:00Z\t{VersionOf("aaaaaaaaaaaa")}\n", Record);
+        Assert.Equal([new RetainedImage(VersionOf("aaaaaaaaaaaa"), new DateTime(2026, 11, 26, 15, 0, 0, DateTimeKind.Utc), Expired: false)], switched.RetainedImages);
+
+        _clock.Delay(TimeSpan.FromHours(23), default);
+        Assert.Equal(0, PublishImage("24H2", "bbbbbbbbbbbb").Deleted);
+        Assert.True(File.Exists(Path.Combine(Target, VersionOf("aaaaaaaaaaaa"))));
+
+        _clock.Delay(TimeSpan.FromHours(1), default);
+        MirrorResult expired = PublishImage("24H2", "bbbbbbbbbbbb");
+
+        Assert.True(expired.Deleted == 1, string.Join("\n", _listener.Infos.Concat(_listener.Details.Where(d => !d.StartsWith("Copied")))));
+        Assert.False(File.Exists(Path.Combine(Target, VersionOf("aaaaaaaaaaaa"))));
+        Assert.Equal(string.Empty, Record);
+    }
+
+    [Fact]
+    public void ATargetThatPredatesVersionsKeepsItsPlainImageForClientsOfItsOldOperatingSystemsXml()
+    {
+        File.WriteAllBytes(Path.Combine(Source, "Control", "OperatingSystems.xml"), Document(Os("Windows 11 Pro", @".\Operating Systems\W11\install.wim", 6)));
+        Assert.True(Publish().Succeeded);
+
+        MirrorResult versioned = PublishImage("24H2", "bbbbbbbbbbbb");
+
+        Assert.True(versioned.Succeeded, versioned.Abort?.Message);
+        Assert.True(File.Exists(Path.Combine(Target, Image)));
+        Assert.True(File.Exists(Path.Combine(Target, VersionOf("bbbbbbbbbbbb"))));
+        Assert.EndsWith($"\t{Image}\n", Record);
+    }
+
+    [Fact]
+    public void WithARetentionOfZeroTheNextPublishDeletesTheRetiredImage_UnlessAClientHoldsIt_WithoutWaiting()
+    {
+        Assert.True(PublishImage("23H2", "aaaaaaaaaaaa", TimeSpan.Zero).Succeeded);
+        Assert.True(PublishImage("24H2", "bbbbbbbbbbbb", TimeSpan.Zero).Succeeded);
+        Assert.True(File.Exists(Path.Combine(Target, VersionOf("aaaaaaaaaaaa"))));
+        _fs.Fault = (operation, path) =>
+        {
+            if (operation == "DeleteFile" && path.EndsWith(VersionOf("aaaaaaaaaaaa").Split('/')[^1], StringComparison.Ordinal))
+            {
+                throw new IOException("Device or resource busy", 16);
+            }
+        };
+
+        MirrorResult held = PublishImage("24H2", "bbbbbbbbbbbb", TimeSpan.Zero);
+
+        Assert.True(held.Succeeded, held.Abort?.Message + string.Join("\n", _listener.Diagnostics));
+        Assert.Equal(TimeSpan.Zero, _clock.TotalDelay);
+        Assert.Contains(_listener.Infos, i => i.Contains("is retired but a client holds it open"));
+        Assert.Contains(VersionOf("aaaaaaaaaaaa"), Record);
+        _fs.Fault = null;
+
+        Assert.Equal(1, PublishImage("24H2", "bbbbbbbbbbbb", TimeSpan.Zero).Deleted);
+        Assert.False(File.Exists(Path.Combine(Target, VersionOf("aaaaaaaaaaaa"))));
     }
 }

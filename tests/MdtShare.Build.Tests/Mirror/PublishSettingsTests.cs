@@ -28,6 +28,7 @@ public class PublishSettingsTests
     [InlineData("RetryWindowSeconds", -1, "MdtShareRetryWindowSeconds is -1; use 0 or more.")]
     [InlineData("BusyWaitSeconds", -1, "MdtShareBusyWaitSeconds is -1; use 0 or more.")]
     [InlineData("LockStaleMinutes", 0, "MdtShareLockStaleMinutes is 0; use 1 or more.")]
+    [InlineData("ImageRetentionHours", -1, "MdtShareImageRetentionHours is -1; use 0 or more.")]
     [InlineData("OperationTimeoutSeconds", 0, "MdtShareOperationTimeoutSeconds is 0; use 1 or more.")]
     [InlineData("Parallelism", -2, "MdtShareParallelism is -2; use 1 or more (0 for the default).")]
     [InlineData("ProgressSeconds", -1, "MdtShareProgressSeconds is -1; use 0 or more.")]
