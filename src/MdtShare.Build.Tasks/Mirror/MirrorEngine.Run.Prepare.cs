@@ -213,7 +213,9 @@ internal sealed partial class MirrorEngine
 
         private void GuardDeletes(MirrorPlan plan)
         {
-            int deletes = plan.FileDeleteCount;
+            // Retired images whose retention is over are the publish's own bookkeeping, recorded on the target, not
+            // files the share lost: they do not count.
+            int deletes = plan.SwapDeletes.Concat(plan.Deletes).Count(d => d.Kind != DeleteKind.Directory && !d.KeepIfHeld);
             double percent = deletes * 100.0 / Math.Max(1, plan.DestinationFileCount);
             if (deletes > 0 && percent > _options.MaxDeletePercent)
             {
