@@ -95,8 +95,19 @@ public sealed class ImageVersionTests(PackageFixture package) : IDisposable
         string first = Versioned(FullSource, "W11 23H2, " + new string('w', 40_000));
 
         _project.Write("share/" + FullSource, "W11 24H2, " + new string('w', 40_000));
+        string second24H2 = Versioned(FullSource, "W11 24H2, " + new string('w', 40_000));
+        ProcessResult whatIf = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MdtShareWhatIf=true", "-v:n");
+        Assert.True(whatIf.ExitCode == 0, whatIf.ToString());
+        Assert.Contains($"Would copy {second24H2} ", whatIf.Output);
+        Assert.Contains($"{first} would stay for clients that read the previous OperatingSystems.xml", whatIf.Output);
+        Assert.Contains("Would update Control/OperatingSystems.xml", whatIf.Output);
+        Assert.DoesNotContain(second24H2, ImagesOnTarget());
+
         ProcessResult second = _project.Build("deploymentshare.proj", "-t:Publish");
         Assert.True(second.ExitCode == 0, second.ToString());
+        string summary = _project.Read("bin/publish-summary.md");
+        Assert.Contains($"| `{second24H2}` | new: clients that start now get it |", summary);
+        Assert.Contains($"| `{first}` | retired 0.0 h ago, kept for clients that read the previous OperatingSystems.xml |", summary);
         _project.Write("share/" + FullSource, "W11 25H2, " + new string('w', 40_000));
         ProcessResult third = _project.Build("deploymentshare.proj", "-t:Publish");
         Assert.True(third.ExitCode == 0, third.ToString());

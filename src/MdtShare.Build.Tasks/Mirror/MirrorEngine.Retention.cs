@@ -21,12 +21,14 @@ internal sealed partial class MirrorEngine
             _retention = new ImageRetention(_retentionRecord, operatingSystems, destination, _options.ImageRetention, _engine._clock.UtcNow);
             _retention.Apply(plan);
             _result.RetainedImages = _retention.Retained;
+            var versions = new HashSet<string>(_options.PublishedNames.Values, StringComparer.Ordinal);
+            _result.NewImages = plan.Copies.Where(c => c.Reason == CopyReason.New && versions.Contains(c.RelativePath)).Select(c => c.RelativePath).ToList();
             foreach (RetainedImage image in _retention.Retained)
             {
                 string age = (_engine._clock.UtcNow - image.RetiredUtc).TotalHours.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
                 Listener.Info(image.Expired
-                    ? $"{_name}: {image.Path} was retired {age} h ago; {(_options.WhatIf ? "would be" : "it is")} deleted unless a client holds it"
-                    : $"{_name}: {image.Path} is kept for clients that read the previous OperatingSystems.xml (retired {age} h ago)");
+                    ? $"{_name}: {image.Path} was retired {age} h ago; {(_options.WhatIf ? "it would be" : "it is")} deleted unless a client holds it"
+                    : $"{_name}: {image.Path} {(_options.WhatIf ? "would stay" : "stays")} for clients that read the previous OperatingSystems.xml (retired {age} h ago)");
             }
         }
 

@@ -46,6 +46,10 @@ internal sealed class MirrorResult
     /// retention is over.</summary>
     public IReadOnlyList<RetainedImage> RetainedImages { get; internal set; } = [];
 
+    /// <summary>Image versions this publish puts in place (new names from their content): clients that read the
+    /// new OperatingSystems.xml get them.</summary>
+    public IReadOnlyList<string> NewImages { get; internal set; } = [];
+
     public bool Succeeded => Abort is null && Failed == 0;
 
     internal void AddCopied(CopyItem item)

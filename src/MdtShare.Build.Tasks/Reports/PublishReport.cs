@@ -118,7 +118,16 @@ internal sealed class PublishReport
             .Value("seconds", result.Duration.TotalSeconds)
             .Value("bytesPerSecond", BytesPerSecond(result))
             .Value("outages", result.Outages)
-            .Value("retries", result.Retries);
+            .Value("retries", result.Retries)
+            .Values("newImages", result.NewImages)
+            .BeginArray("retainedImages");
+        foreach (RetainedImage image in result.RetainedImages)
+        {
+            json.BeginObject().Value("path", image.Path).Value("retiredUtc", image.RetiredUtc.ToString("o", CultureInfo.InvariantCulture))
+                .Value("retentionOver", image.Expired).EndObject();
+        }
+
+        json.EndArray();
         if (target.Verify is { } verify)
         {
             VerifyResult checkedTarget = verify.Result;

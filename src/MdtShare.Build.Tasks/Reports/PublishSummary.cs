@@ -44,6 +44,14 @@ internal static class PublishSummary
             md.Append("\n**").Append(target.Result.Abort!.Code.Id).Append("** ").Append(Text(target.Result.Abort.Message)).Append('\n');
         }
 
+        var images = report.Targets.SelectMany(t => t.Result.NewImages.Select(path => (t.Result.Destination, Path: path, Note: "new: clients that start now get it"))
+            .Concat(t.Result.RetainedImages.Select(r => (t.Result.Destination, r.Path, Note: Retired(r, report.FinishedUtc))))).ToList();
+        if (images.Count > 0)
+        {
+            md.Append("\n### Images published side by side\n\n| Target | Image | |\n| --- | --- | --- |\n");
+            images.ForEach(i => md.Append("| ").Append(Code(i.Destination)).Append(" | ").Append(Code(i.Path)).Append(" | ").Append(i.Note).Append(" |\n"));
+        }
+
         if (report.BootImages.Count > 0)
         {
             md.Append("\n### Boot images\n\n| Image | DeployRoot before | DeployRoot after | |\n| --- | --- | --- | --- |\n");
@@ -93,6 +101,14 @@ internal static class PublishSummary
             "{0} to {1}: {2:N0} copied, {3:N0} updated, {4:N0} deleted, {5:N0} unchanged, {6:N0} failed; {7} in {8:0.0} s ({9}/s){10}",
             verb, result.Destination, result.Copied, result.Updated, result.Deleted, result.Skipped, result.Failed,
             ProgressLine.Size(result.BytesCopied), Math.Max(0.001, result.Duration.TotalSeconds), ProgressLine.Size(PublishReport.BytesPerSecond(result)), outages);
+    }
+
+    private static string Retired(RetainedImage image, DateTime now)
+    {
+        string age = (now - image.RetiredUtc).TotalHours.ToString("0.0", CultureInfo.InvariantCulture);
+        return image.Expired
+            ? $"retired {age} h ago, retention over: deleted unless a client held it"
+            : $"retired {age} h ago, kept for clients that read the previous OperatingSystems.xml";
     }
 
     private static string Cell(string? value) => value is null ? "none" : Code(value);
