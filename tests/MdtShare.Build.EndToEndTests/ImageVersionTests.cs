@@ -1,46 +1,23 @@
-using System.Security.Cryptography;
-using System.Text;
+using static MdtShare.Build.EndToEndTests.WorkbenchShare;
 
 namespace MdtShare.Build.EndToEndTests;
 
 /// <summary>
-/// `dotnet build -t:Publish` with MdtShareImageVersions on a share shaped as the Workbench leaves it: a full-source
-/// OS whose install.wim two editions name, a captured image, and a split .swm set. Each image is published under a
-/// name from its content; a changed image is published beside the old one, which stays for the retention time.
+/// `dotnet build -t:Publish` with MdtShareImageVersions on a share shaped as the Workbench leaves it
+/// (<see cref="WorkbenchShare"/>): a full-source OS whose install.wim two editions name, a captured image, and a split
+/// .swm set. Each image is published under a name from its content; a changed image is published beside the old one,
+/// which stays for the retention time.
 /// </summary>
 [Collection(PackageCollection.Name)]
 public sealed class ImageVersionTests(PackageFixture package) : IDisposable
 {
-    private const string FullSource = "Operating Systems/W11 x64/sources/install.wim";
-    private const string Captured = "Operating Systems/Win11 Ref Capture/Win11 Ref Capture.wim";
-    private const string SplitFolder = "Operating Systems/W10 Split/sources/";
-
     private readonly TestProject _project = new(package);
 
     public void Dispose() => _project.Dispose();
 
-    /// <summary>One &lt;os&gt; entry as the Workbench writes it (the fields LiteTouch reads, CRLF, two-space indent).</summary>
-    private static string Os(string name, string imageFile, int index) =>
-        $"  <os guid=\"{{{Guid.NewGuid()}}}\" enable=\"True\">\r\n    <Name>{name}</Name>\r\n    <Platform>x64</Platform>\r\n"
-        + $"    <IncludesSetup>True</IncludesSetup>\r\n    <ImageFile>{imageFile}</ImageFile>\r\n    <ImageIndex>{index}</ImageIndex>\r\n"
-        + $"    <ImageName>{name}</ImageName>\r\n  </os>\r\n";
-
     private void WriteShareAndProject()
     {
-        string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<oss>\r\n"
-            + Os("Windows 11 Education", @".\Operating Systems\W11 x64\sources\install.wim", 3)
-            + Os("Windows 11 Pro", @".\Operating Systems\W11 x64\sources\install.wim", 6)
-            + Os("Win11 Ref Capture", @".\Operating Systems\Win11 Ref Capture\Win11 Ref Capture.wim", 1)
-            + Os("Windows 10 Enterprise", @".\Operating Systems\W10 Split\sources\install.swm", 3)
-            + "</oss>\r\n";
-        _project.Write("share/Control/OperatingSystems.xml", Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(xml)).ToArray());
-        _project.Write("share/Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\MDT01\\DeploymentShare$\r\n");
-        _project.Write("share/Scripts/LiteTouch.wsf", "<job/>");
-        _project.Write("share/" + FullSource, "W11 23H2, " + new string('w', 40_000));
-        _project.Write("share/" + Captured, "captured reference, " + new string('c', 30_000));
-        _project.Write("share/" + SplitFolder + "install.swm", "part 1, " + new string('1', 20_000));
-        _project.Write("share/" + SplitFolder + "install2.swm", "part 2, " + new string('2', 20_000));
-        _project.Write("share/" + SplitFolder + "install3.swm", "part 3, " + new string('3', 5_000));
+        WorkbenchShare.Write(_project);
         Directory.CreateDirectory(_project.PathOf("cluster"));
         _project.WriteSdkProject("""
               <PropertyGroup>
@@ -54,15 +31,8 @@ public sealed class ImageVersionTests(PackageFixture package) : IDisposable
             """);
     }
 
-    private static string H(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content))).Substring(0, 12);
-
-    private static string Versioned(string path, string content) => path.Substring(0, path.LastIndexOf('.')) + "." + H(content) + ".wim";
-
     /// <summary>The images on the target: every .wim and .swm file under Operating Systems, relative and sorted.</summary>
-    private List<string> ImagesOnTarget() =>
-        Directory.EnumerateFiles(_project.PathOf("cluster/Operating Systems"), "*", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(_project.PathOf("cluster"), f).Replace('\\', '/'))
-            .Order(StringComparer.Ordinal).ToList();
+    private List<string> ImagesOnTarget() => ImagesIn(_project.PathOf("cluster"));
 
     [Fact]
     public void ImagesArePublishedUnderNamesFromTheirContent_AndTheTargetPassesSha256sumAndVerify()
@@ -72,19 +42,10 @@ public sealed class ImageVersionTests(PackageFixture package) : IDisposable
         ProcessResult published = _project.Build("deploymentshare.proj", "-t:Publish");
 
         Assert.True(published.ExitCode == 0, published.ToString());
-        string split = H(string.Join("\n", new[] { "part 1, " + new string('1', 20_000), "part 2, " + new string('2', 20_000), "part 3, " + new string('3', 5_000) }
-            .Select(p => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(p))))));
-        Assert.Equal(
-        [
-            SplitFolder + split + ".install.swm", SplitFolder + split + ".install2.swm", SplitFolder + split + ".install3.swm",
-            Versioned(FullSource, "W11 23H2, " + new string('w', 40_000)),
-            Versioned(Captured, "captured reference, " + new string('c', 30_000)),
-        ], ImagesOnTarget().Order(StringComparer.Ordinal));
-        string xml = _project.Read("cluster/Control/OperatingSystems.xml");
-        Assert.Contains($@"<ImageFile>.\Operating Systems\W10 Split\sources\{split}.install.swm</ImageFile>", xml);
-        Assert.Equal(2, xml.Split(@"\sources\install." + H("W11 23H2, " + new string('w', 40_000)) + ".wim</ImageFile>").Length - 1);
+        Assert.Equal(PublishedImages("23H2"), ImagesOnTarget());
+        AssertNamedByOperatingSystemsXml(_project.PathOf("cluster"), "23H2");
         Assert.Equal(0, VerifyTests.Sha256sum(_project.PathOf("cluster"), _project.PathOf("bin/DeploymentShare.sha256")));
-        Assert.Equal("W11 23H2, " + new string('w', 40_000), File.ReadAllText(_project.PathOf("share/" + FullSource)));
+        Assert.Equal(InstallImage("23H2"), File.ReadAllText(_project.PathOf("share/" + FullSource)));
     }
 
     [Fact]
@@ -92,10 +53,10 @@ public sealed class ImageVersionTests(PackageFixture package) : IDisposable
     {
         WriteShareAndProject();
         Assert.True(_project.Build("deploymentshare.proj", "-t:Publish").ExitCode == 0);
-        string first = Versioned(FullSource, "W11 23H2, " + new string('w', 40_000));
+        string first = Versioned(FullSource, InstallImage("23H2"));
 
-        _project.Write("share/" + FullSource, "W11 24H2, " + new string('w', 40_000));
-        string second24H2 = Versioned(FullSource, "W11 24H2, " + new string('w', 40_000));
+        WriteInstallImage(_project, "24H2");
+        string second24H2 = Versioned(FullSource, InstallImage("24H2"));
         ProcessResult whatIf = _project.Build("deploymentshare.proj", "-t:Publish", "-p:MdtShareWhatIf=true", "-v:n");
         Assert.True(whatIf.ExitCode == 0, whatIf.ToString());
         Assert.Contains($"Would copy {second24H2} ", whatIf.Output);
@@ -108,13 +69,13 @@ public sealed class ImageVersionTests(PackageFixture package) : IDisposable
         string summary = _project.Read("bin/publish-summary.md");
         Assert.Contains($"| `{second24H2}` | new: clients that start now get it |", summary);
         Assert.Contains($"| `{first}` | retired 0.0 h ago, kept for clients that read the previous OperatingSystems.xml |", summary);
-        _project.Write("share/" + FullSource, "W11 25H2, " + new string('w', 40_000));
+        WriteInstallImage(_project, "25H2");
         ProcessResult third = _project.Build("deploymentshare.proj", "-t:Publish");
         Assert.True(third.ExitCode == 0, third.ToString());
 
-        string current = Versioned(FullSource, "W11 25H2, " + new string('w', 40_000));
+        string current = Versioned(FullSource, InstallImage("25H2"));
         Assert.Contains(first, ImagesOnTarget());
-        Assert.Contains(Versioned(FullSource, "W11 24H2, " + new string('w', 40_000)), ImagesOnTarget());
+        Assert.Contains(Versioned(FullSource, InstallImage("24H2")), ImagesOnTarget());
         Assert.Contains(current, ImagesOnTarget());
         Assert.Contains(" 0 deleted, ", third.Output);
         ProcessResult verified = _project.Build("deploymentshare.proj", "-t:Verify");

@@ -114,10 +114,16 @@ public sealed class VerifyTests(PackageFixture package) : IDisposable
         Assert.Equal(0, Sha256sum(_project.PathOf("cluster"), _project.PathOf("bin/DeploymentShare.sha256")));
     }
 
+    /// <summary>coreutils' `sha256sum -c` of the manifest in a folder: its exit code, within two minutes.</summary>
     internal static int Sha256sum(string directory, string manifest)
     {
         using Process process = Process.Start(new ProcessStartInfo("sha256sum", ["-c", "--strict", "--quiet", manifest]) { WorkingDirectory = directory })!;
-        process.WaitForExit();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill();
+            throw new TimeoutException($"sha256sum -c {manifest} in {directory} did not finish in 2 minutes.");
+        }
+
         return process.ExitCode;
     }
 }
