@@ -58,7 +58,7 @@ internal static class FileRename
     }
 
     /// <summary>The exception .NET's own file APIs throw on Unix for an errno, with the raw errno as its HResult.</summary>
-    private static Exception PosixFailure(int errno, string path)
+    internal static Exception PosixFailure(int errno, string path)
     {
         string message = $"{Marshal.PtrToStringAnsi(StrError(errno))} : '{path}'";
         return errno switch
@@ -79,7 +79,7 @@ internal static class FileRename
             : @"\\?\" + full;
     }
 
-    private static byte[] Utf8(string path) => Encoding.UTF8.GetBytes(path + "\0");
+    internal static byte[] Utf8(string path) => Encoding.UTF8.GetBytes(path + "\0");
 
     [DllImport("kernel32.dll", EntryPoint = "MoveFileExW", CharSet = CharSet.Unicode, SetLastError = true)]
     private static extern bool MoveFileEx(string existing, string replacement, int flags);

@@ -32,7 +32,7 @@ public sealed class WriteShareManifest : MdtShareTask, IIncrementalTask
     public int Parallelism { get; set; }
 
     /// <summary>Publish each image of Control/OperatingSystems.xml under a name from its content (MdtShareImageVersions).</summary>
-    public bool ImageVersions { get; set; }
+    public bool ImageVersions { get; set; } = true;
 
     /// <summary>The build's own overlay, which gets the OperatingSystems.xml naming the versioned images.</summary>
     public string OverlayDirectory { get; set; } = string.Empty;

@@ -40,6 +40,8 @@ internal sealed class BoundedFileSystem(IMirrorFileSystem inner, string target, 
 
     public void Rename(string from, string to) => Call("renaming", from, () => { inner.Rename(from, to); return 0; });
 
+    public void CreateHardLink(string existing, string link) => Call("linking", link, () => { inner.CreateHardLink(existing, link); return 0; });
+
     public void DeleteFile(string path) => Call("deleting", path, () => { inner.DeleteFile(path); return 0; });
 
     public void DeleteDirectory(string path) => Call("deleting", path, () => { inner.DeleteDirectory(path); return 0; });

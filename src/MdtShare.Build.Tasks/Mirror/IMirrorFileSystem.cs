@@ -52,6 +52,9 @@ internal interface IMirrorFileSystem
     /// case-insensitive target takes as renaming an entry onto itself.</summary>
     void Rename(string from, string to);
 
+    /// <summary>Gives an existing file a second name (a hard link) that must not exist yet.</summary>
+    void CreateHardLink(string existing, string link);
+
     void DeleteFile(string path);
 
     /// <summary>Deletes an empty folder, or a link to a folder without touching what it points to.</summary>

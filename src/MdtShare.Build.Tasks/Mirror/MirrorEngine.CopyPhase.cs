@@ -52,12 +52,16 @@ internal sealed partial class MirrorEngine
         public OwnPass(Run run, List<CopyItem> items)
         {
             Run = run;
-            Items = items;
-            _untaken = new HashSet<CopyItem>(items);
+
+            // A file the target links to bytes it already holds is never a shared copy.
+            Items = items.Where(item => !run.Adopts(item)).ToList();
+            _untaken = new HashSet<CopyItem>(Items);
+            items.Where(run.Adopts).ToList().ForEach(_left.Add);
         }
 
         public Run Run { get; }
 
+        /// <summary>The files a shared copy may take.</summary>
         public List<CopyItem> Items { get; }
 
         /// <summary>A shared copy takes the file, unless this destination fell behind or stopped.</summary>

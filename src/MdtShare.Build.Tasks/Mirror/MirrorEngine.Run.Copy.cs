@@ -87,6 +87,11 @@ internal sealed partial class MirrorEngine
             // Files arrive while the shared copies go on: a worker takes each as it comes instead of waiting for a chunk.
             Parallel.ForEach(Partitioner.Create(items, EnumerablePartitionerOptions.NoBuffering), parallel, item =>
             {
+                if (TryLink(item))
+                {
+                    return;
+                }
+
                 // A temp name per attempt: an abandoned call of an earlier attempt that the server makes late can only
                 // act on that attempt's own temp file.
                 Guarded(item.RelativePath, () => Retry(() => CopyOnce(item, NewTemp(item)), item.RelativePath), completed: () => CountCopied(item));

@@ -45,6 +45,7 @@ internal sealed partial class MirrorEngine
             MirrorPlan plan = MirrorPlan.Create(source, destination, _options.DestinationRoot, IsUnchanged, _options.TimestampTolerance);
             _result.Skipped = plan.Unchanged;
             ApplyRetention(plan, destination);
+            FindAdoptable(plan, destination);
             GuardDeletes(plan);
             GuardSpace(plan);
             if (_options.WhatIf)

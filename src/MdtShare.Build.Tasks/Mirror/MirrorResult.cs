@@ -6,6 +6,7 @@ namespace MdtShare.Build.Mirror;
 internal sealed class MirrorResult
 {
     private int _copied;
+    private int _linked;
     private int _updated;
     private int _deleted;
     private int _failed;
@@ -52,10 +53,22 @@ internal sealed class MirrorResult
 
     public bool Succeeded => Abort is null && Failed == 0;
 
-    internal void AddCopied(CopyItem item)
+    /// <summary>Image versions given to a file the target already held under the share's name (a hard link): in
+    /// place without a byte copied; counted among <see cref="Copied"/>.</summary>
+    public int Linked => _linked;
+
+    /// <param name="linked">Placed by a hard link: no byte was copied.</param>
+    internal void AddCopied(CopyItem item, bool linked = false)
     {
         Interlocked.Increment(ref item.Reason == CopyReason.New ? ref _copied : ref _updated);
-        Interlocked.Add(ref _bytes, item.Source.Length);
+        if (linked)
+        {
+            Interlocked.Increment(ref _linked);
+        }
+        else
+        {
+            Interlocked.Add(ref _bytes, item.Source.Length);
+        }
     }
 
     internal void AddDeleted() => Interlocked.Increment(ref _deleted);

@@ -143,6 +143,8 @@ internal sealed class PhysicalFileSystem : IMirrorFileSystem
     /// of a folder on both builds (the .NET Framework's Directory.Move refuses it).</summary>
     public void Rename(string from, string to) => FileRename.Rename(from, to);
 
+    public void CreateHardLink(string existing, string link) => FileLink.Create(existing, link);
+
     public void DeleteFile(string path) => File.Delete(path);
 
     public void DeleteDirectory(string path) => Directory.Delete(path, recursive: false);

@@ -119,6 +119,7 @@ internal sealed class PublishReport
             .Value("bytesPerSecond", BytesPerSecond(result))
             .Value("outages", result.Outages)
             .Value("retries", result.Retries)
+            .Value("linked", result.Linked)
             .Values("newImages", result.NewImages)
             .BeginArray("retainedImages");
         foreach (RetainedImage image in result.RetainedImages)

@@ -132,4 +132,53 @@ public sealed partial class MirrorEngineTests
         Assert.Equal(1, PublishImage("24H2", "bbbbbbbbbbbb", TimeSpan.Zero).Deleted);
         Assert.False(File.Exists(Path.Combine(Target, VersionOf("aaaaaaaaaaaa"))));
     }
+
+    /// <summary>A target published before image versions, whose install.wim holds the new version's bytes.</summary>
+    private MirrorResult PublishPlainThenVersioned()
+    {
+        string xml = Path.Combine(Source, "Control", "OperatingSystems.xml");
+        File.WriteAllBytes(xml, Document(Os("Windows 11 Pro", @".\Operating Systems\W11\install.wim", 6)));
+        Assert.True(Publish().Succeeded);
+        File.WriteAllBytes(xml, Document(Os("Windows 11 Pro", @".\Operating Systems\W11\install.cccccccccccc.wim", 6)));
+        File.SetLastWriteTimeUtc(xml, new DateTime(2026, 11, 2, 0, 0, 0, DateTimeKind.Utc));
+        return Publish(o => new MirrorOptions(o.SourceRoot, o.DestinationRoot)
+        {
+            Parallelism = o.Parallelism,
+            PublishedNames = new Dictionary<string, string> { [Image] = VersionOf("cccccccccccc") },
+        });
+    }
+
+    [Fact]
+    public void APlainImageWithTheVersionsBytesIsLinkedToItsNewName_NotCopiedAgain_AndStaysForOldClients()
+    {
+        MirrorResult adopted = PublishPlainThenVersioned();
+
+        Assert.True(adopted.Succeeded, adopted.Abort?.Message);
+        Assert.Equal((1, 1), (adopted.Copied, adopted.Linked));
+        Assert.True(adopted.BytesCopied < 300_000, $"{adopted.BytesCopied} bytes copied");
+        FileSystemEntry plain = PhysicalFileSystem.Instance.GetEntry(Path.Combine(Target, Image))!;
+        FileSystemEntry versioned = PhysicalFileSystem.Instance.GetEntry(Path.Combine(Target, VersionOf("cccccccccccc")))!;
+        Assert.NotEqual(0, plain.FileId);
+        Assert.Equal(plain.FileId, versioned.FileId);
+        Assert.EndsWith($"\t{Image}\n", Record);
+    }
+
+    [Fact]
+    public void ATargetThatCannotLinkGetsACopy()
+    {
+        _fs.Fault = (operation, _) =>
+        {
+            if (operation == "CreateHardLink")
+            {
+                throw new UnauthorizedAccessException("Operation not permitted");
+            }
+        };
+
+        MirrorResult copied = PublishPlainThenVersioned();
+
+        Assert.True(copied.Succeeded, copied.Abort?.Message);
+        Assert.Equal((1, 0), (copied.Copied, copied.Linked));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(Source, Image)), File.ReadAllBytes(Path.Combine(Target, VersionOf("cccccccccccc"))));
+        Assert.Contains(_listener.Details, d => d.Contains("cannot link it to Operating Systems/W11/install.wim (Operation not permitted); copied instead"));
+    }
 }

@@ -93,6 +93,8 @@ internal sealed class FaultyFileSystem(FakeClock clock) : IMirrorFileSystem
 
     public void Rename(string from, string to) => Change("Rename", to, () => { _real.Rename(from, to); return 0; });
 
+    public void CreateHardLink(string existing, string link) => Change("CreateHardLink", link, () => { _real.CreateHardLink(existing, link); return 0; });
+
     public void DeleteFile(string path) => Change("DeleteFile", path, () => { _real.DeleteFile(path); return 0; });
 
     public void DeleteDirectory(string path) => Change("DeleteDirectory", path, () => { _real.DeleteDirectory(path); return 0; });

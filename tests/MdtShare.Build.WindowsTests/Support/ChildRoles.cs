@@ -82,6 +82,8 @@ internal static class ChildRoles
 
         public void Rename(string from, string to) => _real.Rename(from, to);
 
+        public void CreateHardLink(string existing, string link) => _real.CreateHardLink(existing, link);
+
         public void DeleteFile(string path) => _real.DeleteFile(path);
 
         public void DeleteDirectory(string path) => _real.DeleteDirectory(path);
