@@ -44,6 +44,7 @@ internal static class WorkbenchXml
     }
 
     /// <summary>The file cut at every ImageFile value: what must stay byte for byte when only values change.</summary>
+    /// <remarks>Latin-1 by its code page, not Encoding.Latin1: the Windows layer's net472 build shares this file.</remarks>
     public static List<string> OutsideImageFiles(byte[] xml) =>
-        System.Text.RegularExpressions.Regex.Split(Encoding.Latin1.GetString(xml), "(?<=<ImageFile>)[^<]*(?=</ImageFile>)").ToList();
+        System.Text.RegularExpressions.Regex.Split(Encoding.GetEncoding(28591).GetString(xml), "(?<=<ImageFile>)[^<]*(?=</ImageFile>)").ToList();
 }

@@ -48,8 +48,10 @@ internal static class Shares
         return bytes;
     }
 
+    /// <param name="publishedNames">Share files published under another name (images named by their content).</param>
     public static MirrorResult Publish(string source, string target, RecordingListener listener,
-        TimeSpan? busyWait = null, TimeSpan? retryWindow = null)
+        TimeSpan? busyWait = null, TimeSpan? retryWindow = null,
+        IReadOnlyDictionary<string, string>? publishedNames = null, TimeSpan? imageRetention = null)
     {
         var engine = new MirrorEngine(listener);
         var options = new MirrorOptions(source, target)
@@ -57,6 +59,8 @@ internal static class Shares
             BusyWait = busyWait ?? TimeSpan.FromSeconds(120),
             RetryWindow = retryWindow ?? TimeSpan.FromSeconds(30),
             MaxDeletePercent = 50,   // the sample is small: a folder of two drivers is 14 % of it
+            PublishedNames = publishedNames ?? new Dictionary<string, string>(),
+            ImageRetention = imageRetention ?? TimeSpan.FromHours(MirrorOptions.DefaultImageRetentionHours),
         };
         return engine.Publish(options, CancellationToken.None);
     }
