@@ -21,3 +21,6 @@ print_medians() {
         printf "%-20s %10.2f %9.2fx %10.0f\n", k, med[k], med[k] / med[ref[part[1]]], m[k] / 1024 }
     }' "$work/results"
 }
+
+# rotated K STEP...: the steps, starting with the K-th: no tool always runs first (or last) in its group.
+rotated() { local k=$1; shift; local steps=("$@"); for ((i = 0; i < ${#steps[@]}; i++)); do echo "${steps[(i + k) % ${#steps[@]}]}"; done; }

@@ -60,8 +60,6 @@ mutated-ours() { synced mutated-ours ours_build; }
 mutated-engine() { synced mutated-engine "$bench" mirror "$share" "$work/engine"; }
 export -f ours_build; export work
 
-# rotated K STEP...: the steps, starting with the K-th: no tool always runs first (or last) in its group.
-rotated() { local k=$1; shift; local steps=("$@"); for ((i = 0; i < ${#steps[@]}; i++)); do echo "${steps[(i + k) % ${#steps[@]}]}"; done; }
 
 for run in $(seq "$runs"); do
   rm -rf "$work/ours" "$work/engine" "$work/cp" "$work/rsync" "$work"/sites-*; sync

@@ -9,7 +9,7 @@ in deep Out-of-Box Drivers/<Vendor>/<Model>/<driver>/ folders, a few large WIMs,
 Control/ metadata, scripts and tools. Content comes from one seeded random block, so it is incompressible and the
 same for the same seed and scale.
 """
-import argparse, math, os, random
+import argparse, math, os, random, uuid
 
 BLOCK = None
 
@@ -54,7 +54,7 @@ def files_of(scale, rng):
         yield f"Scripts/Script{s:03d}.vbs", rng.randrange(2 << 10, 60 << 10)
     for t in range(400):
         yield f"Tools/{['x64', 'x86'][t % 2]}/Tool{t:03d}.dll", int(rng.lognormvariate(math.log(100 << 10), 1.3))
-    for c in ["Settings.xml", "Version.xml", "Applications.xml", "Drivers.xml", "OperatingSystems.xml", "TaskSequences.xml"]:
+    for c in ["Settings.xml", "Version.xml", "Applications.xml", "Drivers.xml", "TaskSequences.xml"]:
         yield f"Control/{c}", rng.randrange(1 << 10, 1 << 20)
     for ts in range(20):
         yield f"Control/TS{ts:03d}/ts.xml", rng.randrange(8 << 10, 200 << 10)
@@ -68,7 +68,22 @@ def generate(out, scale, seed):
         count += 1
     write(os.path.join(out, "Control/Bootstrap.ini"),
           b"[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\MDT01\\DeploymentShare$\r\n")
-    print(f"{count + 1} files, {total / 2**30:.2f} GiB in {out}")
+    write(os.path.join(out, "Control/OperatingSystems.xml"), operating_systems_xml(rng))
+    print(f"{count + 2} files, {total / 2**30:.2f} GiB in {out}")
+
+def operating_systems_xml(rng):
+    """OperatingSystems.xml as the Deployment Workbench writes it (UTF-8 with BOM, CRLF), naming the three images,
+    Windows 11 by two editions."""
+    entries = [("Windows 11 Pro", "Windows 11 x64", 6), ("Windows 11 Enterprise", "Windows 11 x64", 3),
+               ("Windows 10 Enterprise", "Windows 10 x64", 3), ("Windows Server 2022 Standard", "Server 2022", 2)]
+    lines = ["<oss>"]
+    for name, folder, index in entries:
+        lines += [f'  <os guid="{{{uuid.UUID(int=rng.getrandbits(128))}}}" enable="True">', f"    <Name>{name}</Name>",
+                  "    <Platform>x64</Platform>", f"    <Source>.\\Operating Systems\\{folder}</Source>",
+                  f"    <ImageFile>.\\Operating Systems\\{folder}\\install.wim</ImageFile>",
+                  f"    <ImageIndex>{index}</ImageIndex>", f"    <ImageName>{name}</ImageName>", "  </os>"]
+    lines.append("</oss>")
+    return b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n"
 
 def mutate(out, percent, seed):
     rng = random.Random(seed)

@@ -35,6 +35,8 @@ bash "$repo/bench/compare-manifest.sh" "$(share "$main_scale")" "$runs" "$work/m
 rm -rf "$work/publish-share"; cp -a "$(share "$main_scale")" "$work/publish-share"
 echo; echo "## Publish"
 bash "$repo/bench/compare-publish.sh" "$work/publish-share" "$runs" "$work/publish"
+echo; echo "## Image versions (live shares) against images in place"
+bash "$repo/bench/compare-image-versions.sh" "$(share "$main_scale")" "$runs" "$work/images"
 echo; echo "## How cost grows"
 shares=(); for scale in $scales; do shares+=("$(share "$scale")"); done
 bash "$repo/bench/scaling.sh" "$runs" "${shares[@]}"

@@ -32,6 +32,7 @@ public sealed class BenchmarkSmokeTests
                 "cold-ours", "cold-sha256sum-x2", "cold-openssl-x2", "warm-ours", "noop-rsync", "verify-ours", "verify-sha256sum-c",
                 "full-cp", "full-rsync", "full-ours", "full-engine", "sites3-cp", "sites3-rsync", "sites3-engine",
                 "noop-ours", "noop-engine", "mutated-rsync", "mutated-ours", "mutated-engine",
+                "full-versions", "full-inplace", "noop-versions", "noop-inplace",
             })
             {
                 Assert.Matches($@"(?m)^{scenario} +\d+\.\d\d +\d+\.\d\dx +\d+$", result.Output);
