@@ -24,3 +24,30 @@ print_medians() {
 
 # rotated K STEP...: the steps, starting with the K-th: no tool always runs first (or last) in its group.
 rotated() { local k=$1; shift; local steps=("$@"); for ((i = 0; i < ${#steps[@]}; i++)); do echo "${steps[(i + k) % ${#steps[@]}]}"; done; }
+
+# write_project DIR TARGET [PROPERTIES]: a deploymentshare.proj in DIR (with its nuget.config and global.json) that
+# publishes $share to TARGET with the package packed into $work/packages; PROPERTIES are more property elements.
+write_project() {
+  local version; version=$(sed -n 's:.*<MdtShareVersion>\(.*\)</MdtShareVersion>.*:\1:p' "$repo/Directory.Build.props")
+  mkdir -p "$1"
+  cat > "$1/nuget.config" <<XML
+<configuration><packageSources><clear /><add key="local" value="$work/packages" /></packageSources></configuration>
+XML
+  echo "{ \"msbuild-sdks\": { \"MdtShare.Build\": \"$version\" } }" > "$1/global.json"
+  cat > "$1/deploymentshare.proj" <<XML
+<Project Sdk="MdtShare.Build">
+  <PropertyGroup>
+    <DeploymentShare>$share</DeploymentShare>
+    <DeployRoot>\\\\MDTCLUSTER\\Distribution\$</DeployRoot>
+    <!-- The generated Boot/LiteTouchPE_*.wim hold random bytes, not WIM images: measure the mirror, not patching. -->
+    <MdtShareWimlibImagex>$work/no-wimlib</MdtShareWimlibImagex>${3:-}
+  </PropertyGroup>
+  <ItemGroup><PublishTarget Include="$2" /></ItemGroup>
+</Project>
+XML
+}
+
+# synced NAME COMMAND...: measure, with the command's write-back part of its time: what earlier tools left dirty is
+# written back first (untimed), and the command's own dirty pages after it (timed), since ours flushes every file to
+# disk as it goes and cp and rsync do not.
+synced() { sync; measure "$1" bash -c '"$@" && sync' _ "${@:2}"; }

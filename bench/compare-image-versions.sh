@@ -12,35 +12,18 @@ share=$(realpath "$1"); runs=${2:-5}; work=${3:-/tmp/mdtshare-bench-images}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$repo/bench/common.sh"
-version=$(sed -n 's:.*<MdtShareVersion>\(.*\)</MdtShareVersion>.*:\1:p' "$repo/Directory.Build.props")
 
 rm -rf "$work"; mkdir -p "$work"
 dotnet pack "$repo/src/MdtShare.Build.Tasks/MdtShare.Build.Tasks.csproj" -c Release -o "$work/packages" -nologo -v:q >/dev/null
 export NUGET_PACKAGES="$work/nuget" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-for mode in versions inplace; do
-  mkdir -p "$work/$mode"
-  cat > "$work/$mode/nuget.config" <<XML
-<configuration><packageSources><clear /><add key="local" value="$work/packages" /></packageSources></configuration>
-XML
-  echo "{ \"msbuild-sdks\": { \"MdtShare.Build\": \"$version\" } }" > "$work/$mode/global.json"
-  cat > "$work/$mode/deploymentshare.proj" <<XML
-<Project Sdk="MdtShare.Build">
-  <PropertyGroup>
-    <DeploymentShare>$share</DeploymentShare>
-    <DeployRoot>\\\\MDTCLUSTER\\Distribution\$</DeployRoot>
-    <MdtShareWimlibImagex>$work/no-wimlib</MdtShareWimlibImagex>
-    <MdtShareImageVersions>$([ "$mode" = versions ] && echo true || echo false)</MdtShareImageVersions>
-  </PropertyGroup>
-  <ItemGroup><PublishTarget Include="$work/target-$mode" /></ItemGroup>
-</Project>
-XML
-done
+write_project "$work/versions" "$work/target-versions"
+write_project "$work/inplace" "$work/target-inplace" "
+    <MdtShareImageVersions>false</MdtShareImageVersions>"
 build() { dotnet build "$work/$1/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false; }
 export -f build; export work
 tar cf - -C "$share" . | cat > /dev/null   # warm the page cache
 
 : > "$work/results"
-synced() { sync; measure "$1" bash -c '"$@" && sync' _ "${@:2}"; }
 synced full-versions build versions
 synced full-inplace build inplace
 ls "$work/target-versions/Operating Systems/Windows 11 x64/" | grep -q '^install\.[0-9a-f]\{12\}\.wim$' || { echo "no versioned image published" >&2; exit 1; }

@@ -15,36 +15,18 @@ share=$(realpath "$1"); runs=${2:-3}; work=${3:-/tmp/mdtshare-bench}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=bench/common.sh
 source "$repo/bench/common.sh"
-version=$(sed -n 's:.*<MdtShareVersion>\(.*\)</MdtShareVersion>.*:\1:p' "$repo/Directory.Build.props")
 
 rm -rf "$work"; mkdir -p "$work/project"
 dotnet pack "$repo/src/MdtShare.Build.Tasks/MdtShare.Build.Tasks.csproj" -c Release -o "$work/packages" -nologo -v:q >/dev/null
 dotnet build "$repo/bench/MdtShare.Bench" -c Release -nologo -v:q >/dev/null
 bench="$repo/bench/MdtShare.Bench/bin/Release/net10.0/MdtShare.Bench"
-cat > "$work/project/nuget.config" <<XML
-<configuration><packageSources><clear /><add key="local" value="$work/packages" /></packageSources></configuration>
-XML
-echo "{ \"msbuild-sdks\": { \"MdtShare.Build\": \"$version\" } }" > "$work/project/global.json"
-cat > "$work/project/deploymentshare.proj" <<XML
-<Project Sdk="MdtShare.Build">
-  <PropertyGroup>
-    <DeploymentShare>$share</DeploymentShare>
-    <DeployRoot>\\\\MDTCLUSTER\\Distribution\$</DeployRoot>
-    <!-- The generated Boot/LiteTouchPE_*.wim hold random bytes, not WIM images: measure the mirror, not patching. -->
-    <MdtShareWimlibImagex>$work/no-wimlib</MdtShareWimlibImagex>
-  </PropertyGroup>
-  <ItemGroup><PublishTarget Include="$work/ours" /></ItemGroup>
-</Project>
-XML
+write_project "$work/project" "$work/ours"
 export NUGET_PACKAGES="$work/nuget" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 ours_build() { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:q -nodeReuse:false; }
 ours_build >/dev/null || { dotnet build "$work/project/deploymentshare.proj" -t:Publish -nologo -tl:off -v:m; exit 1; }  # restore and warm up
 tar cf - -C "$share" . | cat > /dev/null   # warm the page cache (tar skips reading data when writing to /dev/null itself)
 
 : > "$work/results"
-# Each tool's write-back is part of its time: what earlier tools left dirty is written back first (untimed), and the
-# tool's own dirty pages after it (timed), since ours flushes every file to disk as it goes and cp and rsync do not.
-synced() { sync; measure "$1" bash -c '"$@" && sync' _ "${@:2}"; }
 full-cp() { synced full-cp cp -a "$share" "$work/cp"; }
 full-rsync() { synced full-rsync rsync -a --delete "$share/" "$work/rsync/"; }
 full-ours() { rm -f "$work/project/obj/mdtshare-hash-cache.txt"; synced full-ours ours_build; }   # cold hash cache
