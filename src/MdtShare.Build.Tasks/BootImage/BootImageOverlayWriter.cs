@@ -71,6 +71,21 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBuildLis
             return;
         }
 
+        foreach (var (relative, source) in images)
+        {
+            try
+            {
+                if (BootImageScripts.Compare(tool, source, relative, request.Share) is { } stale)
+                {
+                    listener.Report(stale);
+                }
+            }
+            catch (BootImageToolException)
+            {
+                // An image that cannot be read is reported by its patching, with its code.
+            }
+        }
+
         var staleIsos = new HashSet<string>(StringComparer.Ordinal);
         foreach (string overlay in request.Overlays)
         {

@@ -8,7 +8,7 @@ internal sealed class BootImageToolException(string message) : Exception(message
 
 /// <summary>
 /// The operations boot-image patching needs from a WIM tool. wimlib (<see cref="WimlibImagex"/>) runs on every
-/// build agent; DISM on Windows could implement the same three operations.
+/// build agent; DISM on Windows could implement the same operations.
 /// </summary>
 internal interface IBootImageTool
 {
@@ -18,6 +18,9 @@ internal interface IBootImageTool
 
     /// <summary>The bytes of one file of an image, or null when the image has no such file.</summary>
     byte[]? ReadFile(string wim, int image, string pathInImage);
+
+    /// <summary>Extracts one folder of an image into <paramref name="destination"/>; false when the image has no such folder.</summary>
+    bool ExtractFolder(string wim, int image, string folderInImage, string destination);
 
     /// <summary>Adds or replaces one file of an image, in place.</summary>
     void ReplaceFile(string wim, int image, string localFile, string pathInImage);

@@ -34,6 +34,12 @@ internal sealed class WimlibImagex(string executable, CancellationToken cancella
         return exit == 0 ? bytes : exit == PathDoesNotExist ? null : throw new BootImageToolException(errors);
     }
 
+    public bool ExtractFolder(string wim, int image, string folderInImage, string destination)
+    {
+        Run(["extract", wim, image.ToString(), folderInImage, "--dest-dir=" + destination, "--no-acls"], out int exit, out string errors);
+        return exit == 0 || (exit == PathDoesNotExist ? false : throw new BootImageToolException(errors));
+    }
+
     public void ReplaceFile(string wim, int image, string localFile, string pathInImage)
     {
         if (localFile.IndexOf('\'') >= 0 || pathInImage.IndexOf('\'') >= 0)

@@ -101,6 +101,7 @@ internal sealed class DiagnosticCode
     public static readonly DiagnosticCode BootImageNotFound = new("MDTS4007", Severity.Error);
     public static readonly DiagnosticCode IsoStale = new("MDTS4008", Severity.Warning);
     public static readonly DiagnosticCode IsoRebuildFailed = new("MDTS4009", Severity.Error);
+    public static readonly DiagnosticCode BootImageScriptsStale = new("MDTS4010", Severity.Warning);
 
     // 5xxx: reports, build agents and MSBuild's own modes.
     public static readonly DiagnosticCode JobSummaryNotWritten = new("MDTS5001", Severity.Warning);
@@ -130,7 +131,7 @@ internal sealed class DiagnosticCode
         NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
-        BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed,
+        BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed, BootImageScriptsStale,
         JobSummaryNotWritten, NotUpToDate, PropertyRenamed,
         ImageNotInShare, ImageFileMissing, OperatingSystemsXmlNotVersioned,
         InternalError,
