@@ -4,43 +4,50 @@ using MdtShare.Build.IO;
 namespace MdtShare.Build.BootImage;
 
 /// <summary>
-/// A LiteTouch boot image carries its own copy of the share's scripts (<c>Deploy\Scripts</c>: LiteTouch.wsf,
-/// ZTIUtility.vbs …), taken when Update Deployment Share last built it. WinPE runs that copy until it reaches the
-/// share, so a boot image built before the share's scripts changed runs old scripts against new ones, which breaks
-/// deployments in ways that look like network faults. Files both sides have are compared; Bootstrap.ini differs by
-/// design (each target's copy names its own DeployRoot).
+/// A LiteTouch boot image carries its own copy of the share's scripts and tools (<c>Deploy\Scripts</c>: LiteTouch.wsf,
+/// ZTIUtility.vbs …; <c>Deploy\Tools\&lt;platform&gt;</c>: BDDRUN.exe, Microsoft.BDD.Utility.dll …), taken when Update
+/// Deployment Share last built it. WinPE runs that copy until it reaches the share, so a boot image built before the
+/// share's scripts or tools changed runs old code against new, which breaks deployments in ways that look like
+/// network faults. Files both sides have are compared; Bootstrap.ini differs by design (each target's copy names its
+/// own DeployRoot).
 /// </summary>
 internal static class BootImageScripts
 {
-    private const string ImageFolder = "/Deploy/Scripts";
+    /// <summary>Each folder of the image and the share folder it was copied from.</summary>
+    private static readonly (string InImage, string InShare)[] Copies = [("/Deploy/Scripts", "Scripts"), ("/Deploy/Tools", "Tools")];
 
-    /// <returns>A warning naming the files that differ, or null when the image's scripts are the share's.</returns>
+    /// <returns>A warning naming the files that differ, or null when the image's copies are the share's.</returns>
     public static Diagnostic? Compare(IBootImageTool tool, string wim, string relativeWim, string share)
     {
-        if (ShareFiles.FindFolder(share, "Scripts") is not { } scripts)
-        {
-            return null;
-        }
-
-        string extracted = Path.Combine(Path.GetTempPath(), "mdtshare-scripts-" + Guid.NewGuid().ToString("N"));
+        string extracted = Path.Combine(Path.GetTempPath(), "mdtshare-deploy-" + Guid.NewGuid().ToString("N"));
         try
         {
             WimInfo info = tool.Info(wim);
-            if (!tool.ExtractFolder(wim, info.BootIndex > 0 ? info.BootIndex : 1, ImageFolder, extracted))
+            int image = info.BootIndex > 0 ? info.BootIndex : 1;
+            var differing = new List<string>();
+            foreach (var (inImage, inShare) in Copies)
             {
-                return null;
+                string? shareFolder = ShareFiles.FindFolder(share, inShare);
+                string destination = Directory.CreateDirectory(Path.Combine(extracted, inShare)).FullName;
+                if (shareFolder is null || !tool.ExtractFolder(wim, image, inImage, destination))
+                {
+                    continue;
+                }
+
+                // wimlib puts the folder itself into the destination.
+                string copy = Path.Combine(destination, inImage.Substring(inImage.LastIndexOf('/') + 1));
+                differing.AddRange(Directory.EnumerateFiles(copy, "*", SearchOption.AllDirectories)
+                    .Select(file => ShareFiles.Relative(copy, file))
+                    .Where(relative => !string.Equals(relative, "Bootstrap.ini", StringComparison.OrdinalIgnoreCase))
+                    .Where(relative => ShareFiles.Find(shareFolder, relative) is { } original
+                        && !File.ReadAllBytes(original).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(copy, relative))))
+                    .OrderBy(relative => relative, StringComparer.OrdinalIgnoreCase)
+                    .Select(relative => inShare + "\\" + relative.Replace('/', '\\')));
             }
 
-            string inImage = Path.Combine(extracted, "Scripts");
-            var differing = Directory.EnumerateFiles(inImage)
-                .Select(Path.GetFileName)
-                .Where(name => !string.Equals(name, "Bootstrap.ini", StringComparison.OrdinalIgnoreCase))
-                .Where(name => ShareFiles.Find(scripts, name!) is { } inShare && !File.ReadAllBytes(inShare).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(inImage, name!))))
-                .OrderBy(name => name, StringComparer.OrdinalIgnoreCase)
-                .ToList();
             return differing.Count == 0 ? null : new Diagnostic(DiagnosticCode.BootImageScriptsStale,
-                $"{relativeWim} was built before the share's scripts changed: {differing.Count} file(s) of its Deploy\\Scripts differ from the share's Scripts\\ " +
-                $"({string.Join(", ", differing.Take(10))}{(differing.Count > 10 ? ", …" : string.Empty)}). Clients booting it run the old scripts until they reach the share. " +
+                $"{relativeWim} was built before the share's scripts or tools changed: {differing.Count} file(s) of its Deploy folder differ from the share's " +
+                $"({string.Join(", ", differing.Take(10))}{(differing.Count > 10 ? ", …" : string.Empty)}). Clients booting it run the old copies until they reach the share. " +
                 "Run Update Deployment Share (completely regenerate the boot images) on the MDT server, then build and publish again.", wim);
         }
         finally

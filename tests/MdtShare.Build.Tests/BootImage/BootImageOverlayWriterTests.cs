@@ -135,26 +135,29 @@ public sealed class BootImageOverlayWriterTests : IDisposable
         Assert.Contains("has no Control", error.Diagnostic.Message);
     }
 
-    /// <summary>The share's LiteTouch.wsf was updated after the image was built; ZTIUtility.vbs is the same in both, and
-    /// Bootstrap.ini differs by design.</summary>
+    /// <summary>The share's LiteTouch.wsf and BDDRUN.exe were updated after the image was built; ZTIUtility.vbs and
+    /// Microsoft.BDD.Utility.dll are the same in both, and Bootstrap.ini differs by design.</summary>
     [SkippableFact]
     public void ABootImageBuiltBeforeTheSharesScriptsChangedIsWarnedOf_NamingTheFilesThatDiffer()
     {
         WimlibImagex tool = Wimlib.Require();
         Trees.Write(Share, ("Control/Bootstrap.ini", ShareIni), ("Scripts/LiteTouch.wsf", "<job id=\"LiteTouch\"> 6.3.8456.1000 </job>"),
-            ("Scripts/ZTIUtility.vbs", "' ZTIUtility 6.3.8456.1000"), ("Scripts/Bootstrap.ini", "[Settings]"));
+            ("Scripts/ZTIUtility.vbs", "' ZTIUtility 6.3.8456.1000"), ("Scripts/Bootstrap.ini", "[Settings]"),
+            ("Tools/x64/BDDRUN.exe", "BDDRUN 6.3.8456.1000"), ("Tools/x64/Microsoft.BDD.Utility.dll", "utility 6.3.8456.1000"));
         Trees.Write(_temp.Combine("pe"), ("Deploy/Scripts/Bootstrap.ini", ShareIni), ("Deploy/Scripts/LiteTouch.wsf", "<job id=\"LiteTouch\"> 6.3.8450.1000 </job>"),
-            ("Deploy/Scripts/ZTIUtility.vbs", "' ZTIUtility 6.3.8456.1000"), ("Deploy/Scripts/wpeinit.cmd", "only in the image"));
+            ("Deploy/Scripts/ZTIUtility.vbs", "' ZTIUtility 6.3.8456.1000"), ("Deploy/Scripts/wpeinit.cmd", "only in the image"),
+            ("Deploy/Tools/x64/BDDRUN.exe", "BDDRUN 6.3.8450.1000"), ("Deploy/Tools/x64/Microsoft.BDD.Utility.dll", "utility 6.3.8456.1000"));
         Directory.CreateDirectory(_temp.Combine("share", "Boot"));
         Wimlib.Capture(_temp.Combine("pe"), _temp.Combine("share", "Boot", "LiteTouchPE_x64.wim"));
 
         Write(Request("overlay") with { WimlibImagex = tool.Name });
 
         Diagnostic stale = Assert.Single(_listener.Diagnostics, d => d.Code.Id == "MDTS4010");
-        Assert.StartsWith("Boot/LiteTouchPE_x64.wim was built before the share's scripts changed: 1 file(s) of its Deploy\\Scripts differ from the share's Scripts\\ (LiteTouch.wsf).", stale.Message);
+        Assert.StartsWith("Boot/LiteTouchPE_x64.wim was built before the share's scripts or tools changed: 2 file(s) of its Deploy folder differ from the share's (Scripts\\LiteTouch.wsf, Tools\\x64\\BDDRUN.exe).", stale.Message);
         Assert.Equal(_temp.Combine("share", "Boot", "LiteTouchPE_x64.wim"), stale.File);
 
         File.WriteAllText(_temp.Combine("share", "Scripts", "LiteTouch.wsf"), "<job id=\"LiteTouch\"> 6.3.8450.1000 </job>");
+        File.WriteAllText(_temp.Combine("share", "Tools", "x64", "BDDRUN.exe"), "BDDRUN 6.3.8450.1000");
         _listener.Diagnostics.Clear();
         Write(Request("overlay") with { WimlibImagex = tool.Name });
         Assert.DoesNotContain(_listener.Diagnostics, d => d.Code.Id == "MDTS4010");
