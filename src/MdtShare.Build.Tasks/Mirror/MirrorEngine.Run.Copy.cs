@@ -187,7 +187,18 @@ internal sealed partial class MirrorEngine
                 _fs.SetReadOnly(item.DestinationPath, false);
             }
 
-            _fs.Replace(temp, item.DestinationPath);
+            try
+            {
+                _fs.Replace(temp, item.DestinationPath);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // The temp file was just written and timed, so a rename that finds nothing lost it, or the old file,
+                // to a server that restarted (smbnetfs renames by unlink then rename): an outage, and the copy is
+                // made again. ERROR_NETNAME_DELETED / ENOTCONN.
+                throw new IOException($"renaming the copy of {item.RelativePath} into place found nothing, as after a server restart ({e.Message})",
+                    _engine._isWindows ? unchecked((int)0x80070040) : 107);
+            }
         }
 
         /// <returns>Whether the file is in place; false when its final name is held open (it is installed later).</returns>

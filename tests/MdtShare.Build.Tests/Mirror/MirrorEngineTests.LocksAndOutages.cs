@@ -95,6 +95,27 @@ public sealed partial class MirrorEngineTests
         AssertNoTempFiles();
     }
 
+    /// <summary>Found by the Samba failover test: smbnetfs renames by unlink then rename, so a server restarting between
+    /// the two leaves the rename finding nothing; that is an outage, and the file is copied again.</summary>
+    [Fact]
+    public void ARenameThatFindsNothingAfterARestartIsRiddenThrough_AndTheFileCopiedAgain()
+    {
+        int failures = 0;
+        _fs.Fault = (operation, path) =>
+        {
+            if (operation == "Replace" && path.EndsWith("install.wim", StringComparison.Ordinal) && Interlocked.Increment(ref failures) == 1)
+            {
+                throw new FileNotFoundException("No such file or directory", path);
+            }
+        };
+
+        MirrorResult result = Publish();
+
+        Assert.True(result.Succeeded, result.Abort?.Message + string.Join(" | ", _listener.Diagnostics));
+        Assert.Equal(["MDTS2009"], _listener.Codes);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(Source, "Operating Systems", "W11", "install.wim")), File.ReadAllBytes(Path.Combine(Target, "Operating Systems", "W11", "install.wim")));
+    }
+
     [Fact]
     public void OutageIsRiddenThroughWithOneWarning_AndFinishedFilesAreNotCopiedAgain()
     {
