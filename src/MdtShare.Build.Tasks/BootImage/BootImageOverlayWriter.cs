@@ -75,7 +75,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBuildLis
         {
             try
             {
-                if (BootImageScripts.Compare(tool, source, relative, request.Share) is { } stale)
+                if (BootImageScripts.Compare(tool, source, relative, request.Share, request.OnlyCheck ? null : new StampFile(request.StampFile)) is { } stale)
                 {
                     listener.Report(stale);
                 }

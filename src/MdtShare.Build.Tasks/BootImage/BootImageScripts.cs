@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
 
@@ -16,8 +18,44 @@ internal static class BootImageScripts
     /// <summary>Each folder of the image and the share folder it was copied from.</summary>
     private static readonly (string InImage, string InShare)[] Copies = [("/Deploy/Scripts", "Scripts"), ("/Deploy/Tools", "Tools")];
 
+    /// <param name="stamps">Where a clean result is remembered with the sizes and times of the image and the share's
+    /// folders, so a build in which none of them changed extracts nothing; null to remember nothing (question mode).</param>
     /// <returns>A warning naming the files that differ, or null when the image's copies are the share's.</returns>
-    public static Diagnostic? Compare(IBootImageTool tool, string wim, string relativeWim, string share)
+    public static Diagnostic? Compare(IBootImageTool tool, string wim, string relativeWim, string share, StampFile? stamps)
+    {
+        var folders = Copies.Select(c => (c.InImage, c.InShare, Folder: ShareFiles.FindFolder(share, c.InShare))).ToList();
+        string stamp = Stamp(wim, folders.Select(f => f.Folder));
+        if (stamps?.Matches(wim, stamp) == true)
+        {
+            return null;
+        }
+
+        Diagnostic? stale = Extract(tool, wim, relativeWim, folders);
+        if (stale is null)
+        {
+            stamps?.Set(wim, stamp);
+        }
+
+        return stale;
+    }
+
+    /// <summary>The sizes and times of the image and of every file of the share's folders, hashed into one line.</summary>
+    private static string Stamp(string wim, IEnumerable<string?> folders)
+    {
+        var inputs = new StringBuilder(StampFile.Of(wim));
+        foreach (string folder in folders.OfType<string>())
+        {
+            foreach (string file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
+            {
+                inputs.Append('\n').Append(StampFile.Of(file));
+            }
+        }
+
+        using var sha = SHA256.Create();
+        return "scripts " + BitConverter.ToString(sha.ComputeHash(Encoding.UTF8.GetBytes(inputs.ToString()))).Replace("-", string.Empty);
+    }
+
+    private static Diagnostic? Extract(IBootImageTool tool, string wim, string relativeWim, List<(string InImage, string InShare, string? Folder)> folders)
     {
         string extracted = Path.Combine(Path.GetTempPath(), "mdtshare-deploy-" + Guid.NewGuid().ToString("N"));
         try
@@ -25,9 +63,8 @@ internal static class BootImageScripts
             WimInfo info = tool.Info(wim);
             int image = info.BootIndex > 0 ? info.BootIndex : 1;
             var differing = new List<string>();
-            foreach (var (inImage, inShare) in Copies)
+            foreach (var (inImage, inShare, shareFolder) in folders)
             {
-                string? shareFolder = ShareFiles.FindFolder(share, inShare);
                 string destination = Directory.CreateDirectory(Path.Combine(extracted, inShare)).FullName;
                 if (shareFolder is null || !tool.ExtractFolder(wim, image, inImage, destination))
                 {
