@@ -78,6 +78,8 @@ internal sealed class DiagnosticCode
     public static readonly DiagnosticCode TargetRefused = new("MDTS2018", Severity.Error);
     public static readonly DiagnosticCode PublishSiteUnknown = new("MDTS2019", Severity.Error);
     public static readonly DiagnosticCode FreeSpaceUnknown = new("MDTS2020", Severity.Warning);
+    public static readonly DiagnosticCode NotContinuouslyAvailable = new("MDTS2021", Severity.Warning);
+    public static readonly DiagnosticCode ContinuousAvailabilityRequired = new("MDTS2022", Severity.Error);
 
     // 3xxx: the share manifest and verification.
     public static readonly DiagnosticCode NameInvalidOnWindows = new("MDTS3001", Severity.Error);
@@ -128,6 +130,7 @@ internal sealed class DiagnosticCode
         NoPublishTarget, TargetOverlapsSource, TargetIsFileSystemRoot, TargetNotOwned, SourceEmpty, SourceUnreadable,
         TooManyDeletions, TargetLocked, StaleLockBroken, TargetUnreachable, RetryWindowExhausted, FileFailed,
         SourceLinkSkipped, FileBusy, MirrorOptionInvalid, TargetUnreadable, SourceChangedSinceBuild, TargetTooSmall, TargetRefused, PublishSiteUnknown, FreeSpaceUnknown,
+        NotContinuouslyAvailable, ContinuousAvailabilityRequired,
         NameInvalidOnWindows, CaseCollision, ManifestInvalid, ManifestNotFound, VerifyMissing, VerifyExtra,
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,

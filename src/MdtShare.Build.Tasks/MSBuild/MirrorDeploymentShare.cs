@@ -1,4 +1,5 @@
 using System.Globalization;
+using MdtShare.Build.Availability;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
@@ -59,6 +60,10 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     public int ImageRetentionHours { get; set; } = MirrorOptions.DefaultImageRetentionHours;
 
     public bool WhatIf { get; set; }
+
+    /// <summary>A target that is not continuously available, or whose availability cannot be told, fails the build
+    /// instead of a warning (MDTS2022).</summary>
+    public bool RequireContinuousAvailability { get; set; }
 
     /// <summary>After publishing: Quick (size and time against what was written; re-hash what looks different),
     /// Full (re-hash everything) or None.</summary>
@@ -150,6 +155,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         var exclude = Excludes(Exclude);
         string verifyReports = ResolvePath(ReportDirectory);
         var requests = new List<PublishRequest>();
+        var published = new List<AvailabilityTarget>();
         foreach (ITaskItem target in Targets)
         {
             string? manifestFile = ResolveIfSet(target.GetMetadata(Metadata.ShareManifest));
@@ -165,6 +171,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
                 .Where(o => o.Length > 0).Select(ResolvePath).ToList();
             requests.Add(new PublishRequest(settings.For(share, ResolvePath(target.ItemSpec), overlays, exclude, manifest), manifest,
                 manifestFile ?? string.Empty, Path.Combine(verifyReports, VerifyShareHashes.ReportName(target.ItemSpec))));
+            published.Add(new AvailabilityTarget(target.ItemSpec, ResolvePath(target.ItemSpec)));
         }
 
         if (requests.Count == 0 || Cancellation.IsCancellationRequested)
@@ -173,7 +180,30 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         }
 
         var publisher = new SharePublisher(new Listener(this), line => Message(MessageImportance.High, line));
-        report.Targets.AddRange(publisher.Publish(requests, settings.FullVerify, HashParallelism(0), Summarize, Cancellation));
+        IReadOnlyList<TargetEntry> entries = publisher.Publish(requests, settings.FullVerify, HashParallelism(0), Summarize, Cancellation);
+        IReadOnlyList<ShareAvailability>? availability = FailIfNotIncremental || Cancellation.IsCancellationRequested
+            ? null
+            : CheckAvailability(published);
+        report.Targets.AddRange(entries.Select((entry, i) => entry with { Availability = availability?[i] }));
+    }
+
+    /// <summary>After the publish, so that on Windows the SMB client holds the connection it used.</summary>
+    private IReadOnlyList<ShareAvailability> CheckAvailability(IReadOnlyList<AvailabilityTarget> targets)
+    {
+        IReadOnlyList<ShareAvailability> found = new ContinuousAvailabilityProbe(new SystemAvailabilitySource()).Check(targets, Cancellation);
+        foreach (ShareAvailability availability in found)
+        {
+            if (ContinuousAvailabilityProbe.Finding(availability, RequireContinuousAvailability) is { } finding)
+            {
+                Report(finding);
+            }
+            else
+            {
+                Message(MessageImportance.Normal, $"Continuous availability of {availability.Target}: {availability.StateName} ({availability.Detail})");
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Also when the publish failed or was cancelled; question mode writes nothing.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MdtShare.Build.Availability;
 using MdtShare.Build.HostReferences;
 using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
@@ -17,6 +18,10 @@ internal sealed record VerifyEntry(string Mode, VerifyResult Result, string Repo
 
 internal sealed record TargetEntry(MirrorResult Result, VerifyEntry? Verify)
 {
+    /// <summary>Whether a client's open files on it survive a cluster failover; null when it was not looked at
+    /// (question mode).</summary>
+    public ShareAvailability? Availability { get; init; }
+
     public bool Succeeded => Result.Succeeded && Verify?.Result.Passed != false;
 }
 
@@ -149,7 +154,35 @@ internal sealed class PublishReport
             json.Value("verify", null);
         }
 
+        WriteAvailability(json, target.Availability);
         json.EndObject();
+    }
+
+    private static void WriteAvailability(JsonWriter json, ShareAvailability? availability)
+    {
+        if (availability is null)
+        {
+            json.Value("continuousAvailability", null);
+            return;
+        }
+
+        json.BeginObject("continuousAvailability")
+            .Value("state", availability.StateName)
+            .Value("share", availability.Share)
+            .Value("dialect", availability.Dialect)
+            .Values("capabilities", availability.Capabilities)
+            .Value("source", availability.Source)
+            .Value("scopeName", availability.ScopeName);
+        if (availability.CaTimeoutSeconds is { } timeout)
+        {
+            json.Value("caTimeoutSeconds", timeout);
+        }
+        else
+        {
+            json.Value("caTimeoutSeconds", null);
+        }
+
+        json.Value("detail", availability.Detail).EndObject();
     }
 
     internal static long BytesPerSecond(MirrorResult result) => (long)(result.BytesCopied / Math.Max(0.001, result.Duration.TotalSeconds));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MdtShare.Build.Availability;
 using MdtShare.Build.Mirror;
 
 namespace MdtShare.Build.Reports;
@@ -42,6 +43,19 @@ internal static class PublishSummary
         foreach (TargetEntry target in report.Targets.Where(t => t.Result.Abort is not null))
         {
             md.Append("\n**").Append(target.Result.Abort!.Code.Id).Append("** ").Append(Text(target.Result.Abort.Message)).Append('\n');
+        }
+
+        var checkedTargets = report.Targets.Where(t => t.Availability is not null).ToList();
+        if (checkedTargets.Count > 0)
+        {
+            md.Append("\n### Will deployments survive a failover?\n\n| Target | Continuously available | Seen |\n| --- | --- | --- |\n");
+            foreach (TargetEntry target in checkedTargets)
+            {
+                ShareAvailability availability = target.Availability!;
+                md.Append("| ").Append(Code(target.Result.Destination))
+                    .Append(" | ").Append(availability.State == AvailabilityState.NotAvailable ? "**no**" : availability.StateName)
+                    .Append(" | ").Append(Text(availability.Detail)).Append(" |\n");
+            }
         }
 
         var images = report.Targets.SelectMany(t => t.Result.NewImages.Select(path => (t.Result.Destination, Path: path, Note: "new: clients that start now get it"))

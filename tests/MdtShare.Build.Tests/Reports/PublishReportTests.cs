@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MdtShare.Build.Availability;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
@@ -155,5 +156,45 @@ public class PublishReportTests
         Assert.Equal("##vso[task.setprogress value=42;]Publishing to /mnt/cluster", BuildAgent.SetProgress(42, "Publishing to /mnt/cluster"));
         Assert.Equal("##vso[task.setprogress value=100;]a%0Ab%AZP250D", BuildAgent.SetProgress(250, "a\nb%0D"));
         Assert.Equal("##vso[task.setprogress value=0;]x", BuildAgent.SetProgress(-5, "x"));
+    }
+
+    [Fact]
+    public void EachTargetsContinuousAvailabilityIsInTheJsonAndTheSummary_ANoStandsOut()
+    {
+        var report = SampleReport();
+        report.Targets[0] = report.Targets[0] with
+        {
+            Availability = new ShareAvailability("cluster", AvailabilityState.Available, "Get-SmbShare on MDTCLUSTER: ContinuouslyAvailable True, Clustered")
+            {
+                Share = @"\\MDTCLUSTER\Distribution$", Dialect = "3.1.1", Source = "Get-SmbShare", ScopeName = "MDTCLUSTER", CaTimeoutSeconds = 60,
+                Capabilities = ["CONTINUOUS AVAILABILITY", "CLUSTER"],
+            },
+        };
+        report.Targets[1] = report.Targets[1] with
+        {
+            Availability = new ShareAvailability("site-b", AvailabilityState.NotAvailable, "Get-SmbConnection: SMB 3.1.1, the share is not continuously available"),
+        };
+
+        using JsonDocument json = JsonDocument.Parse(report.ToJson());
+        JsonElement first = json.RootElement.GetProperty("targets")[0].GetProperty("continuousAvailability");
+        Assert.Equal(("yes", @"\\MDTCLUSTER\Distribution$", "3.1.1", "Get-SmbShare", "MDTCLUSTER", 60),
+            (first.GetProperty("state").GetString(), first.GetProperty("share").GetString(), first.GetProperty("dialect").GetString(),
+             first.GetProperty("source").GetString(), first.GetProperty("scopeName").GetString(), first.GetProperty("caTimeoutSeconds").GetInt32()));
+        Assert.Equal(["CONTINUOUS AVAILABILITY", "CLUSTER"], first.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal("no", json.RootElement.GetProperty("targets")[1].GetProperty("continuousAvailability").GetProperty("state").GetString());
+
+        string markdown = PublishSummary.ToMarkdown(report);
+        Assert.Contains("### Will deployments survive a failover?", markdown);
+        Assert.Contains("| `/mnt/site\\|a` | yes | Get-SmbShare on MDTCLUSTER: ContinuouslyAvailable True, Clustered |", markdown);
+        Assert.Contains("| `/mnt/site-b` | **no** | Get-SmbConnection: SMB 3.1.1, the share is not continuously available |", markdown);
+    }
+
+    [Fact]
+    public void ATargetNotLookedAtHasANullEntryAndNoFailoverSection()
+    {
+        using JsonDocument json = JsonDocument.Parse(SampleReport().ToJson());
+
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("targets")[0].GetProperty("continuousAvailability").ValueKind);
+        Assert.DoesNotContain("survive a failover", PublishSummary.ToMarkdown(SampleReport()));
     }
 }

@@ -123,4 +123,30 @@ public sealed class MirrorDeploymentShareTests : IDisposable
         Assert.Equal(Microsoft.Build.Framework.MessageImportance.High, _engine.Messages.Single(m => m.Message!.StartsWith("Published", StringComparison.Ordinal)).Importance);
         Assert.True(File.Exists(_temp.Combine("siteA", TargetOwnership.MarkerName)));
     }
+
+    /// <summary>A local folder cannot tell whether clients survive a failover: the report says unknown and why; with
+    /// continuous availability required, that fails the build after the publish.</summary>
+    [Fact]
+    public void EachTargetsContinuousAvailabilityIsReported_AndRequiringItFailsOnATargetThatCannotShowIt()
+    {
+        MirrorDeploymentShare task = NewTask("siteA");
+        task.PublishReportFile = "bin/publish-report.json";
+        Assert.True(task.Execute());
+
+        using (var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(_temp.Combine("bin", "publish-report.json"))))
+        {
+            var availability = report.RootElement.GetProperty("targets")[0].GetProperty("continuousAvailability");
+            Assert.Equal("unknown", availability.GetProperty("state").GetString());
+            Assert.Contains("not an SMB share", availability.GetProperty("detail").GetString());
+        }
+
+        Assert.Contains(_engine.Messages, m => m.Message!.StartsWith("Continuous availability of siteA: unknown (", StringComparison.Ordinal));
+        Assert.Empty(_engine.Errors);
+
+        MirrorDeploymentShare required = NewTask("siteA");
+        required.RequireContinuousAvailability = true;
+        Assert.False(required.Execute());
+        Assert.Equal(["MDTS2022"], _engine.ErrorCodes);
+        Assert.True(File.Exists(_temp.Combine("siteA", "Scripts", "a.vbs")), "the check comes after the publish");
+    }
 }
