@@ -32,6 +32,12 @@ public sealed class SmbPublishTests(PackageFixture package) : IDisposable
         ProcessResult first = _project.Build("deploymentshare.proj", "-t:Publish");
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains(@"DeployRoot=\\MDTCLUSTER\Distribution$", File.ReadAllText(Path.Combine(samba.ServerFolder, "sample", "Control", "Bootstrap.ini")));
+        using (var report = System.Text.Json.JsonDocument.Parse(_project.Read("bin/publish-report.json")))
+        {
+            var availability = report.RootElement.GetProperty("targets")[0].GetProperty("continuousAvailability");
+            Assert.Equal("unknown", availability.GetProperty("state").GetString());
+            Assert.Contains("a FUSE mount (fuse.smbnetfs)", availability.GetProperty("detail").GetString());
+        }
 
         ProcessResult noOp = _project.Build("deploymentshare.proj", "-t:Publish");
         Assert.True(noOp.ExitCode == 0, noOp.ToString());
