@@ -48,5 +48,5 @@ internal sealed class SystemAvailabilitySource : IAvailabilitySource
     }
 
     public SmbClientReport? QuerySmbClient(IReadOnlyCollection<string> shares, out string failure, CancellationToken cancellation) =>
-        WindowsSmbQuery.Run(shares, out failure, cancellation);
+        WindowsSmbQuery.Run(WindowsSmbQuery.WindowsPowerShell, shares, out failure, cancellation);
 }

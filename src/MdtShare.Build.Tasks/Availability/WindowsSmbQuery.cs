@@ -37,12 +37,14 @@ internal static class WindowsSmbQuery
         }
         """;
 
+    /// <summary>Windows PowerShell where every Windows has it, not whatever a PATH names.</summary>
+    public static string WindowsPowerShell => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "WindowsPowerShell", "v1.0", "powershell.exe");
+
     /// <summary>Null with <paramref name="failure"/> when PowerShell could not answer in time.</summary>
     /// <param name="shares">As <c>server\share</c>.</param>
     /// <exception cref="OperationCanceledException">The build was cancelled.</exception>
-    public static SmbClientReport? Run(IReadOnlyCollection<string> shares, out string failure, CancellationToken cancellation)
+    public static SmbClientReport? Run(string powershell, IReadOnlyCollection<string> shares, out string failure, CancellationToken cancellation)
     {
-        string powershell = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "WindowsPowerShell", "v1.0", "powershell.exe");
         string encoded = Convert.ToBase64String(Encoding.Unicode.GetBytes(Command));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         timeout.CancelAfter(Timeout);
