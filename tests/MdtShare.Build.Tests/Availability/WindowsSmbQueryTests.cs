@@ -42,18 +42,7 @@ public sealed class WindowsSmbQueryTests : IDisposable
             function Remove-CimSession { param($CimSession) }
             """);
 
-        string? saved = Environment.GetEnvironmentVariable("PSModulePath");
-        SmbClientReport? report;
-        string failure;
-        try
-        {
-            Environment.SetEnvironmentVariable("PSModulePath", _modules.Path);
-            report = WindowsSmbQuery.Run(pwsh, [@"MDTCLUSTER\Distribution$", @"nas-berlin\MDT Site Berlin"], out failure, default);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("PSModulePath", saved);
-        }
+        SmbClientReport? report = RunWithModules(pwsh, [@"MDTCLUSTER\Distribution$", @"nas-berlin\MDT Site Berlin"], out string failure);
 
         Assert.True(report is not null, failure);
         Assert.Equal([new SmbConnection("MDTCLUSTER", "Distribution$", "3.1.1", true), new SmbConnection("nas-berlin", "MDT Site Berlin", "2.1", false)], report.Connections);
@@ -68,13 +57,19 @@ public sealed class WindowsSmbQueryTests : IDisposable
         string pwsh = RequirePwsh();
         WriteModule("SmbShare", "function Get-SmbConnection { throw 'The SMB client service is not running.' }");
 
+        Assert.Null(RunWithModules(pwsh, [@"MDTCLUSTER\Distribution$"], out string failure));
+        Assert.StartsWith("PowerShell's SmbShare cmdlets failed (exit code 1): ", failure);
+        Assert.Contains("The SMB client service is not running.", failure);
+    }
+
+    /// <summary>The child PowerShell inherits this process's PSModulePath, as it would inherit Windows'.</summary>
+    private SmbClientReport? RunWithModules(string pwsh, string[] shares, out string failure)
+    {
         string? saved = Environment.GetEnvironmentVariable("PSModulePath");
         try
         {
             Environment.SetEnvironmentVariable("PSModulePath", _modules.Path);
-            Assert.Null(WindowsSmbQuery.Run(pwsh, [@"MDTCLUSTER\Distribution$"], out string failure, default));
-            Assert.StartsWith("PowerShell's SmbShare cmdlets failed (exit code 1): ", failure);
-            Assert.Contains("The SMB client service is not running.", failure);
+            return WindowsSmbQuery.Run(pwsh, shares, out failure, default);
         }
         finally
         {
