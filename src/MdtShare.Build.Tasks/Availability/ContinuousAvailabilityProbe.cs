@@ -64,7 +64,7 @@ internal sealed class ContinuousAvailabilityProbe(IAvailabilitySource source)
             CifsShare? seen = cifs.FirstOrDefault(s => string.Equals(s.TreeName, share, StringComparison.OrdinalIgnoreCase));
             results.Add(seen is null
                 ? Unknown(target, $"{share} is mounted ({mount.FileSystem}) but not listed in {CifsDebugData.Path}") with { Share = share }
-                : Decide(target, share, seen.Dialect, seen.Capabilities.Contains("CONTINUOUS AVAILABILITY"), CifsDebugData.Path) with { Capabilities = seen.Capabilities });
+                : Decide(target, share, seen.Dialect, seen.Capabilities.Contains("CONTINUOUS AVAILABILITY"), CifsDebugData.Path, seen.Capabilities));
         }
 
         return results;
@@ -121,15 +121,18 @@ internal sealed class ContinuousAvailabilityProbe(IAvailabilitySource source)
             return Unknown(target, $"the agent had no SMB connection to {share} open when it looked ({ClientSource}){serverUnreadable}") with { Share = share };
         }
 
-        ShareAvailability byClient = Decide(target, share, connection.Dialect, connection.ContinuouslyAvailable, ClientSource);
+        ShareAvailability byClient = Decide(target, share, connection.Dialect, connection.ContinuouslyAvailable, ClientSource, []);
         return byClient with { Detail = byClient.Detail + serverUnreadable };
     }
 
     /// <summary>Continuous availability is an SMB 3 capability: an older dialect never carries it, so its absence
     /// there tells nothing.</summary>
-    private static ShareAvailability Decide(AvailabilityTarget target, string share, string? dialect, bool continuouslyAvailable, string from)
+    /// <param name="capabilities">The share's capabilities where the source gives them (how it is served: CLUSTER,
+    /// SCALEOUT), for the report.</param>
+    private static ShareAvailability Decide(AvailabilityTarget target, string share, string? dialect, bool continuouslyAvailable, string from,
+        IReadOnlyList<string> capabilities)
     {
-        string smb = dialect is null ? "SMB dialect not shown" : "SMB " + dialect;
+        string smb = (dialect is null ? "SMB dialect not shown" : "SMB " + dialect) + (capabilities.Count > 0 ? $" ({string.Join(", ", capabilities)})" : string.Empty);
         AvailabilityState state = continuouslyAvailable ? AvailabilityState.Available
             : ShareAvailability.IsSmb3(dialect) ? AvailabilityState.NotAvailable
             : AvailabilityState.Unknown;
@@ -139,7 +142,7 @@ internal sealed class ContinuousAvailabilityProbe(IAvailabilitySource source)
             AvailabilityState.NotAvailable => $"{from}: {smb}, the share is not continuously available",
             _ => $"{from}: the agent's connection speaks {smb}, which never carries continuous availability; connect with SMB 3.0 or later to check it",
         };
-        return new ShareAvailability(target.Name, state, detail) { Share = share, Dialect = dialect, Source = from };
+        return new ShareAvailability(target.Name, state, detail) { Share = share, Dialect = dialect, Source = from, Capabilities = capabilities };
     }
 
     private static ShareAvailability Unknown(AvailabilityTarget target, string why) => new(target.Name, AvailabilityState.Unknown, why);

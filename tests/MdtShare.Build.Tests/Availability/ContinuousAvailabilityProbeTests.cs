@@ -14,6 +14,7 @@ public class ContinuousAvailabilityProbeTests
         Assert.Equal(AvailabilityState.Available, result.State);
         Assert.Equal((@"\\mdtcluster.corp.contoso.com\Distribution$", "3.1.1", CifsDebugData.Path), (result.Share, result.Dialect, result.Source));
         Assert.Equal(["CONTINUOUS AVAILABILITY", "CLUSTER"], result.Capabilities);
+        Assert.Equal("/proc/fs/cifs/DebugData: SMB 3.1.1 (CONTINUOUS AVAILABILITY, CLUSTER), the share is continuously available", result.Detail);
         Assert.Null(ContinuousAvailabilityProbe.Finding(result, required: true));
     }
 
