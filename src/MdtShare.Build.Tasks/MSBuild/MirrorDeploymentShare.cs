@@ -86,6 +86,9 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     /// <summary>ReportHostReferences' ClientOutcomes: per target DeployRoot, what each kind of client ends up with.</summary>
     public ITaskItem[] ClientOutcomes { get; set; } = [];
 
+    /// <summary>PatchBootImages' Isos and ReviewBootPaths' BootPaths: the other places clients boot from.</summary>
+    public ITaskItem[] BootPaths { get; set; } = [];
+
     /// <summary>WriteShareManifest's PublishedNames: share files (images) published under a name from their content.</summary>
     public ITaskItem[] PublishedNames { get; set; } = [];
 
@@ -188,6 +191,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         report.ManualSteps.AddRange(ManualSteps.Select(s => s.ItemSpec).Distinct(StringComparer.Ordinal));
         report.HostReferences.AddRange(HostReferences.Select(TaskItems.ToHostReference));
         report.Clients.AddRange(ClientOutcomes.Select(TaskItems.ToClientOutcome));
+        report.BootPaths.AddRange(BootPaths.Select(TaskItems.ToBootPath));
         new PublishReportWriter(BuildAgent.Current, new Listener(this), command => Log.LogMessage(MessageImportance.High, command))
             .Write(report, ResolveIfSet(PublishReportFile), ResolveIfSet(PublishSummaryFile));
     }
