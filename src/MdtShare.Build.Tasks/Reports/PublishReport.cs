@@ -11,7 +11,8 @@ internal sealed record BootImageEntry(string Path, int Image, string Overlay, IR
 
 /// <summary>
 /// A place clients boot from besides the share's own boot images: a WDS server's image to replace, an ISO rebuilt or
-/// left stale, MDT media the build did not touch, a boot image a WDS server still serves with an old DeployRoot.
+/// left stale, MDT media the build did not touch, a boot image a WDS server still serves or a publish left in a
+/// target with an old DeployRoot.
 /// </summary>
 /// <param name="Kind">One of the constants below.</param>
 /// <param name="Path">The WDS server, the ISO's path in the share, the media folder or the forgotten WIM.</param>
@@ -23,6 +24,7 @@ internal sealed record BootPathEntry(string Kind, string Path, string State, str
     public const string Iso = "iso";
     public const string Media = "media";
     public const string WdsCopy = "wdsCopy";
+    public const string TargetCopy = "targetCopy";
 }
 
 /// <summary>A place in the share that still names the MDT server (an MDTS1021 warning).</summary>

@@ -120,8 +120,8 @@ public sealed class BootPathReviewTests : IDisposable
     {
         WimlibImagex tool = Wimlib.Require();
         string images = _temp.Combine("reminst", "Boot", "x64", "Images");
-        Capture(OldIni, Path.Combine(images, "LiteTouchPE_x64.wim"));
-        Capture(ClusterIni, Path.Combine(images, "LiteTouchPE_x64 (2).wim"));
+        Wimlib.CaptureLiteTouch(OldIni, Path.Combine(images, "LiteTouchPE_x64.wim"));
+        Wimlib.CaptureLiteTouch(ClusterIni, Path.Combine(images, "LiteTouchPE_x64 (2).wim"));
         Trees.Write(_temp.Combine("setup"), ("Windows/System32/winpeshl.ini", "[LaunchApps]"));
         Wimlib.Capture(_temp.Combine("setup"), Path.Combine(images, "boot.wim"), name: "Microsoft Windows Setup (x64)");
 
@@ -143,7 +143,7 @@ public sealed class BootPathReviewTests : IDisposable
     {
         WimlibImagex tool = Wimlib.Require();
         string clean = _temp.Combine("reminst", "Boot", "x64", "Images", "LiteTouchPE_x64.wim");
-        Capture(ClusterIni, clean);
+        Wimlib.CaptureLiteTouch(ClusterIni, clean);
         BootPathRequest request = Request(Wds01 with { RemInstPath = _temp.Combine("reminst") }) with { WimlibImagex = tool.Name };
         Review(request);
         DateTime time = File.GetLastWriteTimeUtc(clean);
@@ -165,7 +165,7 @@ public sealed class BootPathReviewTests : IDisposable
     public void EveryDeployRootTheBuildsBootstrapIniNamesCountsAsCurrent()
     {
         WimlibImagex tool = Wimlib.Require();
-        Capture("[Settings]\r\nPriority=DefaultGateway, Default\r\n\r\n[DefaultGateway]\r\n10.2.0.1=Stockholm\r\n\r\n[Stockholm]\r\nDeployRoot=\\\\STOCLUSTER\\Distribution$\r\n\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\n",
+        Wimlib.CaptureLiteTouch("[Settings]\r\nPriority=DefaultGateway, Default\r\n\r\n[DefaultGateway]\r\n10.2.0.1=Stockholm\r\n\r\n[Stockholm]\r\nDeployRoot=\\\\STOCLUSTER\\Distribution$\r\n\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\n",
             _temp.Combine("reminst", "Boot", "x64", "Images", "LiteTouchPE_x64.wim"));
 
         Review(Request(Wds01 with { RemInstPath = _temp.Combine("reminst") }) with
@@ -184,13 +184,5 @@ public sealed class BootPathReviewTests : IDisposable
 
         Assert.Equal(["MDTS4017"], _listener.Codes);
         Assert.StartsWith("The boot images of WdsServer 'wds01.corp.contoso.com' cannot be checked: ", _listener.Diagnostics[0].Message);
-    }
-
-    private void Capture(string bootstrapIni, string wim)
-    {
-        string tree = _temp.Combine("pe-" + Guid.NewGuid().ToString("N"));
-        Trees.Write(tree, ("Deploy/Scripts/Bootstrap.ini", bootstrapIni));
-        Directory.CreateDirectory(Path.GetDirectoryName(wim)!);
-        Wimlib.Capture(tree, wim);
     }
 }
