@@ -40,7 +40,8 @@ internal static class WdsReplaceScript
                 .Append("if %ERRORLEVEL% neq 0 set /a MDTSHARE_FAILED+=1\r\n");
         }
 
-        script.Append("\r\nif %MDTSHARE_FAILED% neq 0 echo wdsutil failed for %MDTSHARE_FAILED% boot image(s); see its messages above.\r\n")
+        // The message holds no parentheses or semicolons: after an if, cmd (Wine's at least) reads them as syntax.
+        script.Append("\r\nif %MDTSHARE_FAILED% neq 0 echo Failed wdsutil commands: %MDTSHARE_FAILED%, see their messages above.\r\n")
             .Append("if %MDTSHARE_FAILED% neq 0 exit /b 1\r\n")
             .Append("exit /b 0\r\n");
         return Encoding.ASCII.GetBytes(script.ToString());

@@ -34,7 +34,7 @@ public sealed class WdsReplaceScriptTests
             "wdsutil /Replace-Image /Image:\"Lite Touch Windows PE (x86)\" /Server:\"wds01.corp.contoso.com\" /ImageType:Boot /Architecture:x86 /ReplacementImage /ImageFile:\"\\\\MDTCLUSTER\\Distribution$\\Boot\\LiteTouchPE_x86.wim\"\r\n" +
             "if %ERRORLEVEL% neq 0 set /a MDTSHARE_FAILED+=1\r\n" +
             "\r\n" +
-            "if %MDTSHARE_FAILED% neq 0 echo wdsutil failed for %MDTSHARE_FAILED% boot image(s); see its messages above.\r\n" +
+            "if %MDTSHARE_FAILED% neq 0 echo Failed wdsutil commands: %MDTSHARE_FAILED%, see their messages above.\r\n" +
             "if %MDTSHARE_FAILED% neq 0 exit /b 1\r\n" +
             "exit /b 0\r\n",
             script);
