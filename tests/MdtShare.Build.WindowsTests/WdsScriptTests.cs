@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using MdtShare.Build.BootPaths;
+using MdtShare.Build.Tasks;
 using MdtShare.Build.Tests.Support;
 using MdtShare.Build.WindowsTests.Support;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 
 namespace MdtShare.Build.WindowsTests;
 
@@ -55,5 +58,38 @@ public sealed class WdsScriptTests : IDisposable
         Assert.Equal(scriptExit, cmd.ExitCode);
         Assert.Equal((said, string.Empty), (cmd.StandardOutput.ReadToEnd(), cmd.StandardError.ReadToEnd()));
         Assert.Equal(string.Concat(Images.Select(i => string.Concat(WdsReplaceScript.Arguments(i).Select(a => "[" + a + "]\n")) + "\n")), File.ReadAllText(record));
+    }
+
+    /// <summary>-t:PublishWds's task where wdsutil runs (here: where the host is Windows), given the stand-in as
+    /// MdtShareWdsutil: wdsutil once per image with the script's arguments, each failure MDTS4015 with its exit code.</summary>
+    [Theory]
+    [InlineData("0", true, new string[0])]
+    [InlineData("-1056767740", false, new[] { "MDTS4015", "MDTS4015" })]
+    public void ReplaceWdsBootImages_RunsWdsutilOncePerImage_EachFailureItsOwnError(string wdsutilExit, bool succeeds, string[] errors)
+    {
+        _temp.WriteFile("share/Boot/LiteTouchPE_x64.wim", "wim");
+        _temp.WriteFile("share/Boot/LiteTouchPE_x86.wim", "wim");
+        var engine = new FakeBuildEngine(_temp["deploymentshare.proj"]);
+        var task = new ReplaceWdsBootImages
+        {
+            BuildEngine = engine, ProjectFile = engine.ProjectFileOfTaskNode, DeploymentShare = "share", DeployRoot = @"\\MDTCLUSTER\Distribution$", Wdsutil = _wdsutil,
+            WdsServers = [.. Images.Select(i => (ITaskItem)new TaskItem(i.Server, new Dictionary<string, string> { ["ImageName"] = i.ImageName, ["Architecture"] = i.Architecture }))],
+        };
+        Environment.SetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_RECORD", _temp["arguments.txt"]);
+        Environment.SetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_EXIT", wdsutilExit);
+        try
+        {
+            Assert.Equal(succeeds, task.Execute());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_RECORD", null);
+            Environment.SetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_EXIT", null);
+        }
+
+        Assert.Equal(errors, engine.ErrorCodes);
+        Assert.All(engine.Errors, e => Assert.Contains("(exit code -1056767740)", e.Message));
+        Assert.Contains(engine.Messages, m => m.Message == $"wdsutil replaced {(succeeds ? 2 : 0)} of 2 boot image(s) on 2 WDS server(s).");
+        Assert.Equal(string.Concat(Images.Select(i => string.Concat(WdsReplaceScript.Arguments(i).Select(a => "[" + a + "]\n")) + "\n")), File.ReadAllText(_temp["arguments.txt"]));
     }
 }
