@@ -188,11 +188,12 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBuildLis
                     continue;
                 }
 
-                string why = xorriso is null ? "xorriso was not found" : $"there is no patched {wimName} to rebuild it with";
+                var (why, advice) = xorriso is null
+                    ? ("xorriso was not found", "Install xorriso (or set MdtShareXorriso) to rebuild it, ")
+                    : ($"there is no patched {wimName} to rebuild it with", $"There is no patched {wimName} to rebuild it with; ");
                 var stale = new Diagnostic(DiagnosticCode.IsoStale,
                     $"{relative} embeds its own copy of the boot image and is published unchanged: clients booting it keep the old DeployRoot. " +
-                    (xorriso is null ? "Install xorriso (or set MdtShareXorriso) to rebuild it, " : $"There is no patched {wimName} to rebuild it with; ") +
-                    "or rebuild it with Update Deployment Share after pointing Bootstrap.ini at the cluster.", iso);
+                    advice + "or rebuild it with Update Deployment Share after pointing Bootstrap.ini at the cluster.", iso);
                 listener.Report(stale);
                 outputs.ManualSteps.Add(stale.Message);
                 outputs.Isos.Add(new BootPathEntry(BootPathEntry.Iso, relative, "stale", $"published unchanged (MDTS4008): {why}"));
