@@ -123,7 +123,7 @@ public sealed class SampleTests(PackageFixture package)
         Assert.Contains("MDTS4008", stale.WarningCodes);
     }
 
-    private static bool WimlibIsInstalled =>
+    internal static bool WimlibIsInstalled =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "wimlib-imagex")));
 
     private static string ExtractBootstrapIni(string wim)

@@ -12,8 +12,8 @@ public sealed class PublicSurfaceTests
 
         Assert.Equal(
         [
-            "CheckProjectSettings", "MdtShareTask", "MirrorDeploymentShare", "PatchBootImages", "PatchBootstrapIni", "ReportHostReferences",
-            "SelectPublishTargets", "VerifyShareHashes", "WriteShareManifest",
+            "CheckProjectSettings", "MdtShareTask", "MirrorDeploymentShare", "PatchBootImages", "PatchBootstrapIni", "ReplaceWdsBootImages", "ReportHostReferences",
+            "ReviewBootPaths", "SelectPublishTargets", "VerifyShareHashes", "WriteShareManifest",
         ], exported);
     }
 }

@@ -8,7 +8,8 @@ namespace MdtShare.Build.WindowsTests;
 internal static class Program
 {
     public static int Main(string[] args) =>
-        args.Length > 0 && ChildRoles.Find(args[0]) is { } role
+        ChildRoles.IsFakeWdsutil ? ChildRoles.FakeWdsutil(args)
+        : args.Length > 0 && ChildRoles.Find(args[0]) is { } role
             ? role(args.Skip(1).ToArray())
             : ConsoleRunner.Run(args).GetAwaiter().GetResult();
 }

@@ -25,6 +25,13 @@ internal sealed record BootImageRequest(string Share, IReadOnlyList<string> Over
 
     /// <summary>Change nothing; tell each change that is due (MSBuild's question mode).</summary>
     public bool OnlyCheck { get; init; }
+
+    /// <summary>The wds-replace.cmd the build writes for the project's WdsServer items; null when it has none, and
+    /// the WDS step stays a general one.</summary>
+    public string? WdsReplaceScript { get; init; }
+
+    /// <summary>Whether this agent runs Windows, where -t:PublishWds can replace WDS's copies itself.</summary>
+    public bool Windows { get; init; }
 }
 
 /// <summary>
@@ -41,6 +48,9 @@ internal sealed class BootImageOutputs
 
     /// <summary>What the build cannot do for the user (replacing WDS's copies, ISOs left stale).</summary>
     public List<string> ManualSteps { get; } = [];
+
+    /// <summary>Each ISO rebuilt, unchanged or left stale, for the publish report.</summary>
+    public List<BootPathEntry> Isos { get; } = [];
 }
 
 /// <summary>
@@ -139,12 +149,21 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBuildLis
         outputs.Written.AddRange(written);
         if (written.Count > 0)
         {
-            string wds = "WDS keeps its own copy of each boot image. On every WDS server, replace it (WDS console > Boot Images > Replace Image) with the published " +
-                string.Join(" and ", written.Where(o => o.Path.EndsWith(".wim", StringComparison.OrdinalIgnoreCase)).Select(o => o.RelativePath)) + ".";
+            string wds = WdsStep(written.Where(o => o.Path.EndsWith(".wim", StringComparison.OrdinalIgnoreCase)).Select(o => o.RelativePath));
             outputs.ManualSteps.Add(wds);
             listener.Tell("To do by hand after publishing: " + wds);
         }
     }
+
+    /// <summary>With WdsServer items, the script that replaces WDS's copies (or -t:PublishWds where wdsutil runs);
+    /// without, the console's way.</summary>
+    private string WdsStep(IEnumerable<string> wims) =>
+        request.WdsReplaceScript is not { } script
+            ? "WDS keeps its own copy of each boot image. On every WDS server, replace it (WDS console > Boot Images > Replace Image) with the published " +
+                string.Join(" and ", wims) + "."
+            : request.Windows
+                ? $"WDS keeps its own copy of each boot image. After publishing, replace them on the WdsServer items' servers: dotnet build -t:PublishWds, or run {script}."
+                : $"WDS keeps its own copy of each boot image. Run {script} on a Windows machine with the WDS tools, after publishing: it replaces them on the WdsServer items' servers.";
 
     /// <summary>Each Boot/*.iso embeds its own copy of the WIM of the same name: rebuilt around the patched one
     /// (added to <paramref name="written"/>), or reported as stale, once for every overlay.</summary>
@@ -169,12 +188,15 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBuildLis
                     continue;
                 }
 
+                var (why, advice) = xorriso is null
+                    ? ("xorriso was not found", "Install xorriso (or set MdtShareXorriso) to rebuild it, ")
+                    : ($"there is no patched {wimName} to rebuild it with", $"There is no patched {wimName} to rebuild it with; ");
                 var stale = new Diagnostic(DiagnosticCode.IsoStale,
                     $"{relative} embeds its own copy of the boot image and is published unchanged: clients booting it keep the old DeployRoot. " +
-                    (xorriso is null ? "Install xorriso (or set MdtShareXorriso) to rebuild it, " : $"There is no patched {wimName} to rebuild it with; ") +
-                    "or rebuild it with Update Deployment Share after pointing Bootstrap.ini at the cluster.", iso);
+                    advice + "or rebuild it with Update Deployment Share after pointing Bootstrap.ini at the cluster.", iso);
                 listener.Report(stale);
                 outputs.ManualSteps.Add(stale.Message);
+                outputs.Isos.Add(new BootPathEntry(BootPathEntry.Iso, relative, "stale", $"published unchanged (MDTS4008): {why}"));
                 continue;
             }
 
@@ -197,6 +219,7 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBuildLis
             }
 
             written.Add(new OverlayFile(output, relative));
+            outputs.Isos.Add(new BootPathEntry(BootPathEntry.Iso, relative, rebuilt ? "rebuilt" : "unchanged", $"rebuilt around the patched {wimName} -> {output}"));
             listener.Tell(
                 $"{relative}: {(rebuilt ? "rebuilt" : "unchanged since the last build")} with the patched {wimName}, El Torito boot records (BIOS and UEFI) kept -> {output}");
         }

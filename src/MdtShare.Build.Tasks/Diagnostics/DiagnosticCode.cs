@@ -104,6 +104,14 @@ internal sealed class DiagnosticCode
     public static readonly DiagnosticCode IsoStale = new("MDTS4008", Severity.Warning);
     public static readonly DiagnosticCode IsoRebuildFailed = new("MDTS4009", Severity.Error);
     public static readonly DiagnosticCode BootImageScriptsStale = new("MDTS4010", Severity.Warning);
+    public static readonly DiagnosticCode WdsServerInvalid = new("MDTS4011", Severity.Error);
+    public static readonly DiagnosticCode WdsNameUnsafe = new("MDTS4012", Severity.Error);
+    public static readonly DiagnosticCode WdsutilWindowsOnly = new("MDTS4013", Severity.Error);
+    public static readonly DiagnosticCode WdsutilNotFound = new("MDTS4014", Severity.Error);
+    public static readonly DiagnosticCode WdsReplaceFailed = new("MDTS4015", Severity.Error);
+    public static readonly DiagnosticCode ForgottenBootImage = new("MDTS4016", Severity.Warning);
+    public static readonly DiagnosticCode RemInstUnreachable = new("MDTS4017", Severity.Warning);
+    public static readonly DiagnosticCode MdtMediaNotFound = new("MDTS4018", Severity.Warning);
 
     // 5xxx: reports, build agents and MSBuild's own modes.
     public static readonly DiagnosticCode JobSummaryNotWritten = new("MDTS5001", Severity.Warning);
@@ -135,6 +143,7 @@ internal sealed class DiagnosticCode
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
         BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed, BootImageScriptsStale,
+        WdsServerInvalid, WdsNameUnsafe, WdsutilWindowsOnly, WdsutilNotFound, WdsReplaceFailed, ForgottenBootImage, RemInstUnreachable, MdtMediaNotFound,
         JobSummaryNotWritten, NotUpToDate, PropertyRenamed,
         ImageNotInShare, ImageFileMissing, OperatingSystemsXmlNotVersioned,
         InternalError,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MdtShare.Build.Availability;
+using MdtShare.Build.BootPaths;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
@@ -91,6 +92,15 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     /// <summary>ReportHostReferences' ClientOutcomes: per target DeployRoot, what each kind of client ends up with.</summary>
     public ITaskItem[] ClientOutcomes { get; set; } = [];
 
+    /// <summary>PatchBootImages' Isos and ReviewBootPaths' BootPaths: the other places clients boot from.</summary>
+    public ITaskItem[] BootPaths { get; set; } = [];
+
+    /// <summary>Where WIMs found clean in the targets' Boot folders are remembered; empty to skip that check.</summary>
+    public string BootPathStampFile { get; set; } = string.Empty;
+
+    /// <summary>The path of wimlib-imagex, which reads the WIMs a publish leaves in a target's Boot folder; empty = found on PATH.</summary>
+    public string WimlibImagex { get; set; } = string.Empty;
+
     /// <summary>WriteShareManifest's PublishedNames: share files (images) published under a name from their content.</summary>
     public ITaskItem[] PublishedNames { get; set; } = [];
 
@@ -140,6 +150,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         try
         {
             PublishAll(share, settings, report);
+            CheckTargetBootFolders(share, report);
         }
         finally
         {
@@ -206,6 +217,23 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         return found;
     }
 
+    /// <summary>WIMs the publish left in a target's Boot folder that name an old DeployRoot (MDTS4016), for each
+    /// target that was published.</summary>
+    private void CheckTargetBootFolders(string share, PublishReport report)
+    {
+        if (DryRun || BootPathStampFile.Length == 0 || Cancellation.IsCancellationRequested
+            || BootImage.WimlibImagex.Find(ResolveIfSet(WimlibImagex), Environment.GetEnvironmentVariable("PATH"), Cancellation) is not { } tool)
+        {
+            return;
+        }
+
+        var published = new HashSet<string>(report.Targets.Where(t => t.Succeeded).Select(t => t.Result.Destination), StringComparer.Ordinal);
+        var targets = Targets.Select(t => (Target: ResolvePath(t.ItemSpec), DeployRoot: t.GetMetadata(Metadata.DeployRoot) is { Length: > 0 } own ? own : DeployRoot))
+            .Where(t => published.Contains(t.Target));
+        report.BootPaths.AddRange(new ForgottenBootImages(tool, new BootImage.StampFile(ResolvePath(BootPathStampFile)), BuildLog)
+            .CheckTargets(targets, share, new ExcludeFilter(Excludes(Exclude))));
+    }
+
     /// <summary>Also when the publish failed or was cancelled; question mode writes nothing.</summary>
     private void WriteReport(PublishReport report)
     {
@@ -218,6 +246,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         report.ManualSteps.AddRange(ManualSteps.Select(s => s.ItemSpec).Distinct(StringComparer.Ordinal));
         report.HostReferences.AddRange(HostReferences.Select(TaskItems.ToHostReference));
         report.Clients.AddRange(ClientOutcomes.Select(TaskItems.ToClientOutcome));
+        report.BootPaths.AddRange(BootPaths.Select(TaskItems.ToBootPath));
         new PublishReportWriter(BuildAgent.Current, new Listener(this), command => Log.LogMessage(MessageImportance.High, command))
             .Write(report, ResolveIfSet(PublishReportFile), ResolveIfSet(PublishSummaryFile));
     }

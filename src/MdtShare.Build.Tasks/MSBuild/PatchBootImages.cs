@@ -33,6 +33,9 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
     /// <summary>Fail the build, instead of warning, when boot images cannot be patched for want of a tool.</summary>
     public bool RequireBootImagePatch { get; set; }
 
+    /// <summary>The wds-replace.cmd the build writes when the project has WdsServer items (the WDS step names it); empty otherwise.</summary>
+    public string WdsReplaceScript { get; set; } = string.Empty;
+
     [Required]
     public string StampFile { get; set; } = string.Empty;
 
@@ -48,6 +51,10 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
     [Output]
     public ITaskItem[] ManualSteps { get; private set; } = [];
 
+    /// <summary>Each Boot/*.iso rebuilt, unchanged or left stale, for the publish report: metadata Kind, State, Detail.</summary>
+    [Output]
+    public ITaskItem[] Isos { get; private set; } = [];
+
     protected override void ExecuteCore()
     {
         var request = new BootImageRequest(ResolvePath(DeploymentShare),
@@ -59,6 +66,8 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
             PathVariable = Environment.GetEnvironmentVariable("PATH"),
             RequireTool = RequireBootImagePatch,
             OnlyCheck = FailIfNotIncremental,
+            WdsReplaceScript = WdsReplaceScript.Length > 0 ? ResolvePath(WdsReplaceScript) : null,
+            Windows = Path.DirectorySeparatorChar == '\\',
         };
         var outputs = new BootImageOutputs();
         try
@@ -71,6 +80,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
             PatchedImages = [.. outputs.Written.Select(TaskItems.ToItem)];
             Results = [.. outputs.Entries.Select(TaskItems.ToItem)];
             ManualSteps = [.. outputs.ManualSteps.Select(s => new TaskItem(s))];
+            Isos = [.. outputs.Isos.Select(TaskItems.ToItem)];
         }
     }
 

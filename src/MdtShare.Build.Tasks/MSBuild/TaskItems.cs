@@ -1,4 +1,5 @@
 using System.Globalization;
+using MdtShare.Build.BootPaths;
 using MdtShare.Build.HostReferences;
 using MdtShare.Build.IO;
 using MdtShare.Build.Reports;
@@ -35,6 +36,13 @@ internal static class Metadata
     public const string BackupShare = "BackupShare";
     public const string EventService = "EventService";
     public const string PublishedAs = "PublishedAs";
+    public const string ImageName = "ImageName";
+    public const string Architecture = "Architecture";
+    public const string BootImage = "BootImage";
+    public const string RemInstPath = "RemInstPath";
+    public const string Kind = "Kind";
+    public const string State = "State";
+    public const string Detail = "Detail";
 }
 
 /// <summary>
@@ -66,6 +74,18 @@ internal static class TaskItems
     public static BootImageEntry ToBootImage(ITaskItem item) => new(item.ItemSpec, Number(item.GetMetadata(Metadata.Image)),
         item.GetMetadata(Metadata.Overlay), List(item.GetMetadata(Metadata.DeployRootBefore)), List(item.GetMetadata(Metadata.DeployRootAfter)),
         item.GetMetadata(Metadata.Outcome));
+
+    public static ITaskItem ToItem(BootPathEntry entry) => Item(entry.Path,
+        (Metadata.Kind, entry.Kind), (Metadata.State, entry.State), (Metadata.Detail, entry.Detail));
+
+    public static BootPathEntry ToBootPath(ITaskItem item) =>
+        new(item.GetMetadata(Metadata.Kind), item.ItemSpec, item.GetMetadata(Metadata.State), item.GetMetadata(Metadata.Detail));
+
+    /// <summary>A WdsServer item, as the project wrote it; metadata are read as written (MSBuild turns an item
+    /// spec's backslashes into slashes on Unix, metadata it leaves alone).</summary>
+    public static WdsServerDeclaration ToWdsServer(ITaskItem item) => new(item.ItemSpec,
+        item.GetMetadata(Metadata.ImageName), item.GetMetadata(Metadata.Architecture), item.GetMetadata(Metadata.BootImage),
+        item.GetMetadata(Metadata.DeployRoot), item.GetMetadata(Metadata.RemInstPath));
 
     public static ITaskItem ToItem(HostReferenceEntry entry) => Item(entry.File,
         (Metadata.Line, entry.Line.ToString(CultureInfo.InvariantCulture)), (Metadata.Text, entry.Text));

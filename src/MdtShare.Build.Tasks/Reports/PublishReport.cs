@@ -10,6 +10,24 @@ namespace MdtShare.Build.Reports;
 /// <summary>A boot image as the build left it: the DeployRoot values its Bootstrap.ini named before and after.</summary>
 internal sealed record BootImageEntry(string Path, int Image, string Overlay, IReadOnlyList<string> DeployRootBefore, IReadOnlyList<string> DeployRootAfter, string Outcome);
 
+/// <summary>
+/// A place clients boot from besides the share's own boot images: a WDS server's image to replace, an ISO rebuilt or
+/// left stale, MDT media the build did not touch, a boot image a WDS server still serves or a publish left in a
+/// target with an old DeployRoot.
+/// </summary>
+/// <param name="Kind">One of the constants below.</param>
+/// <param name="Path">The WDS server, the ISO's path in the share, the media folder or the forgotten WIM.</param>
+/// <param name="State">What the build found or did, in a word or two.</param>
+/// <param name="Detail">What a person needs to act on it.</param>
+internal sealed record BootPathEntry(string Kind, string Path, string State, string Detail)
+{
+    public const string Wds = "wds";
+    public const string Iso = "iso";
+    public const string Media = "media";
+    public const string WdsCopy = "wdsCopy";
+    public const string TargetCopy = "targetCopy";
+}
+
 /// <summary>A place in the share that still names the MDT server (an MDTS1021 warning).</summary>
 internal sealed record HostReferenceEntry(string File, int Line, string Text);
 
@@ -51,6 +69,9 @@ internal sealed class PublishReport
     public List<string> ManualSteps { get; } = [];
 
     public List<HostReferenceEntry> HostReferences { get; } = [];
+
+    /// <summary>The other places clients boot from, and what became of each.</summary>
+    public List<BootPathEntry> BootPaths { get; } = [];
 
     /// <summary>Per target DeployRoot, what each kind of client ends up with after the build.</summary>
     internal List<(string Target, ClientOutcome Outcome)> Clients { get; } = [];
@@ -94,6 +115,12 @@ internal sealed class PublishReport
                 .Value("bootstrapDeployRoot", outcome.BootstrapDeployRoot ?? string.Empty).Value("deployRoot", outcome.DeployRoot ?? string.Empty)
                 .Value("slShare", outcome.SLShare ?? string.Empty).Value("backupShare", outcome.BackupShare ?? string.Empty)
                 .Value("eventService", outcome.EventService ?? string.Empty).EndObject();
+        }
+
+        json.EndArray().BeginArray("bootPaths");
+        foreach (BootPathEntry path in BootPaths)
+        {
+            json.BeginObject().Value("kind", path.Kind).Value("path", path.Path).Value("state", path.State).Value("detail", path.Detail).EndObject();
         }
 
         return json.EndArray().EndObject().ToUtf8();

@@ -78,6 +78,16 @@ internal static class PublishSummary
             }
         }
 
+        if (report.BootPaths.Count > 0)
+        {
+            md.Append("\n### Other boot paths\n\n| Kind | Where | State | |\n| --- | --- | --- | --- |\n");
+            foreach (BootPathEntry path in report.BootPaths)
+            {
+                md.Append("| ").Append(path.Kind).Append(" | ").Append(Code(path.Path)).Append(" | ").Append(Text(path.State))
+                    .Append(" | ").Append(Text(path.Detail)).Append(" |\n");
+            }
+        }
+
         if (report.ManualSteps.Count > 0)
         {
             md.Append("\n### To do by hand\n\n");

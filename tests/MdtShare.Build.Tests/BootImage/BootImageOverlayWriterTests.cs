@@ -1,6 +1,7 @@
 using MdtShare.Build.BootImage;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
+using MdtShare.Build.Reports;
 using MdtShare.Build.Tests.Support;
 
 namespace MdtShare.Build.Tests.BootImage;
@@ -102,6 +103,24 @@ public sealed class BootImageOverlayWriterTests : IDisposable
             "Boot/LiteTouchPE_x64.wim (image 1): DeployRoot \\\\MDT01\\D$ -> \\\\MDT01\\D$; the image already carries this Bootstrap.ini",
         ], _listener.Lines);
         Assert.False(File.Exists(_temp.Combine("plain", "Boot", "LiteTouchPE_x64.wim")));
+    }
+
+    /// <summary>With WdsServer items the WDS step is the script the build writes (or -t:PublishWds where wdsutil
+    /// runs) instead of the console's way; the ISO left stale is in the report too.</summary>
+    [SkippableTheory]
+    [InlineData(false, "WDS keeps its own copy of each boot image. Run {0} on a Windows machine with the WDS tools, after publishing: it replaces them on the WdsServer items' servers.")]
+    [InlineData(true, "WDS keeps its own copy of each boot image. After publishing, replace them on the WdsServer items' servers: dotnet build -t:PublishWds, or run {0}.")]
+    public void WithWdsServerItemsTheWdsStepIsTheScript_OnWindowsAlsoPublishWds(bool windows, string step)
+    {
+        WimlibImagex tool = Wimlib.Require();
+        WriteShareWithImage();
+        _temp.WriteFile("site/Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\n");
+        string script = _temp.Combine("bin", "wds-replace.cmd");
+
+        Write(Request("site") with { WimlibImagex = tool.Name, WdsReplaceScript = script, Windows = windows });
+
+        Assert.Equal(string.Format(step, script), _outputs.ManualSteps[1]);
+        Assert.Equal([new BootPathEntry("iso", "Boot/LiteTouchPE_x64.iso", "stale", "published unchanged (MDTS4008): xorriso was not found")], _outputs.Isos);
     }
 
     /// <summary>Two sites, each with a Bootstrap.ini of its own, a share copied as boot/ onto a case-sensitive disk, and

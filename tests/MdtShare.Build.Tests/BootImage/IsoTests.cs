@@ -67,6 +67,25 @@ public sealed class IsoTests : IDisposable
     }
 
     [SkippableFact]
+    public void TheReportIsToldEachIsoWasRebuilt_ThenUnchanged_OrLeftStale()
+    {
+        Wimlib.Require();
+        Wimlib.RequireXorriso();
+        WriteShare();
+        string overlayIso = _temp.Combine("bin", "overlay", "Boot", "LiteTouchPE_x64.iso");
+        (string, string, string, string) Iso(PatchBootImages task)
+        {
+            Assert.True(task.Execute(), string.Join("\n", _engine.AllText));
+            var iso = Assert.Single(task.Isos);
+            return (iso.ItemSpec, iso.GetMetadata("Kind"), iso.GetMetadata("State"), iso.GetMetadata("Detail"));
+        }
+
+        Assert.Equal(("Boot/LiteTouchPE_x64.iso", "iso", "rebuilt", $"rebuilt around the patched LiteTouchPE_x64.wim -> {overlayIso}"), Iso(Task(string.Empty)));
+        Assert.Equal(("Boot/LiteTouchPE_x64.iso", "iso", "unchanged", $"rebuilt around the patched LiteTouchPE_x64.wim -> {overlayIso}"), Iso(Task(string.Empty)));
+        Assert.Equal(("Boot/LiteTouchPE_x64.iso", "iso", "stale", "published unchanged (MDTS4008): xorriso was not found"), Iso(Task(_temp.Combine("no", "xorriso"))));
+    }
+
+    [SkippableFact]
     public void WithoutXorrisoTheIsoIsReportedStale()
     {
         Wimlib.Require();

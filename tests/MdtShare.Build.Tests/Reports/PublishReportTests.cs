@@ -91,6 +91,42 @@ public class PublishReportTests
         Assert.Contains(@"- `Control/Settings.xml` line 12: SLShare names the MDT server (\\MDT01\Logs$)", markdown);
     }
 
+    private static PublishReport WithBootPaths()
+    {
+        PublishReport report = SampleReport();
+        report.BootPaths.Add(new BootPathEntry("wds", "wds01.corp.contoso.com", "to replace",
+            @"'Lite Touch Windows PE (x64)' (x64) with \\MDTCLUSTER\Distribution$\Boot\LiteTouchPE_x64.wim, by wds-replace.cmd"));
+        report.BootPaths.Add(new BootPathEntry("iso", "Boot/LiteTouchPE_x64.iso", "stale", "published unchanged (MDTS4008): xorriso was not found"));
+        report.BootPaths.Add(new BootPathEntry("media", "/mnt/mdt01/Media/MEDIA001", "stale", "older than the share's Bootstrap.ini | Content/Sources/boot.wim"));
+        return report;
+    }
+
+    /// <summary>A new field only: readers of mdtshare-publish/1 that know nothing of it read the report as before.</summary>
+    [Fact]
+    public void TheJsonReportListsEveryOtherBootPath_KindPathStateAndDetail()
+    {
+        using JsonDocument json = JsonDocument.Parse(WithBootPaths().ToJson());
+
+        JsonElement paths = json.RootElement.GetProperty("bootPaths");
+        Assert.Equal(["wds", "iso", "media"], paths.EnumerateArray().Select(p => p.GetProperty("kind").GetString()));
+        Assert.Equal("wds01.corp.contoso.com", paths[0].GetProperty("path").GetString());
+        Assert.Equal("to replace", paths[0].GetProperty("state").GetString());
+        Assert.Equal("published unchanged (MDTS4008): xorriso was not found", paths[1].GetProperty("detail").GetString());
+        Assert.Equal("mdtshare-publish/1", json.RootElement.GetProperty("schema").GetString());
+    }
+
+    [Fact]
+    public void TheSummaryHasATableOfTheOtherBootPaths()
+    {
+        string markdown = PublishSummary.ToMarkdown(WithBootPaths());
+
+        Assert.Contains("\n### Other boot paths\n\n| Kind | Where | State | |\n| --- | --- | --- | --- |\n" +
+            @"| wds | `wds01.corp.contoso.com` | to replace | 'Lite Touch Windows PE (x64)' (x64) with \\MDTCLUSTER\Distribution$\Boot\LiteTouchPE_x64.wim, by wds-replace.cmd |" + "\n" +
+            "| iso | `Boot/LiteTouchPE_x64.iso` | stale | published unchanged (MDTS4008): xorriso was not found |\n" +
+            "| media | `/mnt/mdt01/Media/MEDIA001` | stale | older than the share's Bootstrap.ini \\| Content/Sources/boot.wim |\n", markdown);
+        Assert.DoesNotContain("### Other boot paths", PublishSummary.ToMarkdown(SampleReport()));
+    }
+
     [Fact]
     public void ASuccessfulPublishSaysSoInItsTitle()
     {

@@ -17,6 +17,23 @@ internal static class Wimlib
     public static void Capture(string tree, string wim, string compression = "LZX", string name = "Lite Touch Windows PE (x64)") =>
         Run("capture", tree, wim, name, $"--compress={compression}", "--boot");
 
+    /// <summary>A LiteTouch boot image whose only file is the given Deploy\Scripts\Bootstrap.ini.</summary>
+    public static void CaptureLiteTouch(string bootstrapIni, string wim)
+    {
+        string tree = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mdtshare-pe-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(tree, "Deploy", "Scripts"));
+            File.WriteAllText(System.IO.Path.Combine(tree, "Deploy", "Scripts", "Bootstrap.ini"), bootstrapIni);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(wim)!);
+            Capture(tree, wim);
+        }
+        finally
+        {
+            Directory.Delete(tree, recursive: true);
+        }
+    }
+
     public static void Append(string tree, string wim, string name, bool boot) =>
         Run(["append", tree, wim, name, .. boot ? new[] { "--boot" } : []]);
 

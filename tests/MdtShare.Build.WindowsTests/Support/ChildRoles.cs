@@ -37,6 +37,19 @@ internal static class ChildRoles
         return 1;
     }
 
+    /// <summary>The program copied as wdsutil.exe (a script finds it by that name, so no role can be named in its
+    /// arguments, which are wdsutil's): see <see cref="FakeWdsutil"/>.</summary>
+    public static bool IsFakeWdsutil =>
+        string.Equals(Path.GetFileNameWithoutExtension(System.Diagnostics.Process.GetCurrentProcess().MainModule!.FileName), "wdsutil", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A stand-in for wdsutil: appends each argument it was given, as the host's command-line parsing gave
+    /// it, to the file MDTSHARE_FAKE_WDSUTIL_RECORD names, then a blank line, and exits with MDTSHARE_FAKE_WDSUTIL_EXIT.</summary>
+    public static int FakeWdsutil(string[] args)
+    {
+        File.AppendAllText(Environment.GetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_RECORD")!, string.Concat(args.Select(a => "[" + a + "]\n")) + "\n");
+        return int.Parse(Environment.GetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_EXIT")!, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>A tool that prints each argument it was given, as the host's own command-line parsing gave it.</summary>
     private static int EchoArgs(string[] args)
     {

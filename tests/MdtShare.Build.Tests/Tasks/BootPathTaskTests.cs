@@ -1,0 +1,60 @@
+using MdtShare.Build.Tasks;
+using MdtShare.Build.Tests.Support;
+using Microsoft.Build.Utilities;
+
+namespace MdtShare.Build.Tests.Tasks;
+
+public sealed class BootPathTaskTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly FakeBuildEngine _engine;
+
+    public BootPathTaskTests()
+    {
+        _engine = new FakeBuildEngine(_temp.Combine("deploymentshare.proj"));
+        Trees.Write(_temp.Combine("share"), ("Control/Bootstrap.ini", "[Settings]\r\nPriority=Default\r\n"), ("Boot/LiteTouchPE_x64.wim", "wim"));
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private static TaskItem WdsServer(string server)
+    {
+        var item = new TaskItem(server);
+        item.SetMetadata("ImageName", "Lite Touch Windows PE (x64)");
+        item.SetMetadata("Architecture", "x64");
+        return item;
+    }
+
+    [Fact]
+    public void ReviewBootPaths_WritesTheScriptUnderTheProject_AndReturnsEachImageForTheReport()
+    {
+        var task = new ReviewBootPaths
+        {
+            BuildEngine = _engine, ProjectFile = _engine.ProjectFileOfTaskNode, DeploymentShare = "share", DeployRoot = @"\\MDTCLUSTER\Distribution$",
+            WdsServers = [WdsServer("wds01.corp.contoso.com")], ScriptFile = "bin/wds-replace.cmd", StampFile = "obj/boot-paths.txt",
+        };
+
+        Assert.True(task.Execute());
+
+        Assert.Contains("/Server:\"wds01.corp.contoso.com\"", File.ReadAllText(_temp.Combine("bin", "wds-replace.cmd")));
+        var entry = Assert.Single(task.BootPaths);
+        Assert.Equal(("wds01.corp.contoso.com", "wds", "to replace"), (entry.ItemSpec, entry.GetMetadata("Kind"), entry.GetMetadata("State")));
+    }
+
+    [SkippableFact]
+    public void ReplaceWdsBootImages_OffWindowsFailsWithMDTS4013_NamingTheScript()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "this agent runs Windows, where wdsutil can run");
+        var task = new ReplaceWdsBootImages
+        {
+            BuildEngine = _engine, ProjectFile = _engine.ProjectFileOfTaskNode, DeploymentShare = "share", DeployRoot = @"\\MDTCLUSTER\Distribution$",
+            WdsServers = [WdsServer("wds01.corp.contoso.com")], ScriptFile = "bin/wds-replace.cmd",
+        };
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal("MDTS4013", error.Code);
+        Assert.Contains($"wdsutil runs only on Windows, so the WDS servers' boot images cannot be replaced from this agent. Run {_temp.Combine("bin", "wds-replace.cmd")} on a Windows machine", error.Message);
+    }
+}
