@@ -1,4 +1,4 @@
-using MdtShare.Build.BootImage;
+using MdtShare.Build.IO;
 using MdtShare.Build.Tasks;
 using MdtShare.Build.Tests.Support;
 using MdtShare.Build.WindowsTests.Support;

@@ -1,5 +1,5 @@
 using System.Text;
-using MdtShare.Build.BootImage;
+using MdtShare.Build.IO;
 
 namespace MdtShare.Build.Availability;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using MdtShare.Build.IO;
 
 namespace MdtShare.Build.BootImage;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using MdtShare.Build.BootImage;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
 
 namespace MdtShare.Build.BootPaths;
 

@@ -1,6 +1,6 @@
-using MdtShare.Build.BootImage;
 using MdtShare.Build.BootPaths;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
 using Microsoft.Build.Framework;
 
 namespace MdtShare.Build.Tasks;

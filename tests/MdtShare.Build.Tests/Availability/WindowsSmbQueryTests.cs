@@ -1,5 +1,5 @@
 using MdtShare.Build.Availability;
-using MdtShare.Build.BootImage;
+using MdtShare.Build.IO;
 using MdtShare.Build.Tests.Support;
 
 namespace MdtShare.Build.Tests.Availability;

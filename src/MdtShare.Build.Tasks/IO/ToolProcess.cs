@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace MdtShare.Build.BootImage;
+namespace MdtShare.Build.IO;
 
-/// <summary>Runs an external tool (wimlib-imagex, xorriso) with exact arguments and collects its output.</summary>
+/// <summary>Runs an external tool (wimlib-imagex, xorriso, wdsutil, PowerShell) with exact arguments and collects its output.</summary>
 internal static class ToolProcess
 {
     /// <exception cref="OperationCanceledException">Cancelled: the tool was killed, its output is discarded.</exception>
