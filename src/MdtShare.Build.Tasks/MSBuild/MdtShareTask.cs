@@ -1,3 +1,4 @@
+using MdtShare.Build.Availability;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Reports;
@@ -96,6 +97,26 @@ public abstract class MdtShareTask : MSBuildTask, ICancelableTask
 
     /// <summary>Files hashed at once: the parameter, or one per processor when it is 0.</summary>
     private protected static int HashParallelism(int parameter) => parameter > 0 ? parameter : Environment.ProcessorCount;
+
+    /// <summary>Whether clients' open files on each target survive a cluster failover: logged (MDTS2021 for a target
+    /// that is not continuously available; MDTS2022 when it is required and not shown), and returned for the report.</summary>
+    private protected IReadOnlyList<ShareAvailability> CheckContinuousAvailability(IReadOnlyList<AvailabilityTarget> targets, bool required)
+    {
+        IReadOnlyList<ShareAvailability> found = new ContinuousAvailabilityProbe(new SystemAvailabilitySource()).Check(targets, Cancellation);
+        foreach (ShareAvailability availability in found)
+        {
+            if (ContinuousAvailabilityProbe.Finding(availability, required) is { } finding)
+            {
+                Report(finding);
+            }
+            else
+            {
+                Message(MessageImportance.Normal, $"Continuous availability of {availability.Target}: {availability.StateName} ({availability.Detail})");
+            }
+        }
+
+        return found;
+    }
 
     private protected void Report(Diagnostic diagnostic)
     {

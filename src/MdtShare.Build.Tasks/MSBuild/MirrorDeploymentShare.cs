@@ -63,7 +63,8 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
     public bool WhatIf { get; set; }
 
     /// <summary>A target that is not continuously available, or whose availability cannot be told, fails the build
-    /// instead of a warning (MDTS2022).</summary>
+    /// instead of a warning (MDTS2022). Checked after the publish, so that on Windows the SMB client holds the
+    /// connection it used.</summary>
     public bool RequireContinuousAvailability { get; set; }
 
     /// <summary>After publishing: Quick (size and time against what was written; re-hash what looks different),
@@ -194,27 +195,8 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         IReadOnlyList<TargetEntry> entries = publisher.Publish(requests, settings.FullVerify, HashParallelism(0), Summarize, Cancellation);
         IReadOnlyList<ShareAvailability>? availability = FailIfNotIncremental || Cancellation.IsCancellationRequested
             ? null
-            : CheckAvailability(published);
+            : CheckContinuousAvailability(published, RequireContinuousAvailability);
         report.Targets.AddRange(entries.Select((entry, i) => entry with { Availability = availability?[i] }));
-    }
-
-    /// <summary>After the publish, so that on Windows the SMB client holds the connection it used.</summary>
-    private IReadOnlyList<ShareAvailability> CheckAvailability(IReadOnlyList<AvailabilityTarget> targets)
-    {
-        IReadOnlyList<ShareAvailability> found = new ContinuousAvailabilityProbe(new SystemAvailabilitySource()).Check(targets, Cancellation);
-        foreach (ShareAvailability availability in found)
-        {
-            if (ContinuousAvailabilityProbe.Finding(availability, RequireContinuousAvailability) is { } finding)
-            {
-                Report(finding);
-            }
-            else
-            {
-                Message(MessageImportance.Normal, $"Continuous availability of {availability.Target}: {availability.StateName} ({availability.Detail})");
-            }
-        }
-
-        return found;
     }
 
     /// <summary>WIMs the publish left in a target's Boot folder that name an old DeployRoot (MDTS4016), for each

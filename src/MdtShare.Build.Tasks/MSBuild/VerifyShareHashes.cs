@@ -1,3 +1,4 @@
+using MdtShare.Build.Availability;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
@@ -29,6 +30,10 @@ public sealed class VerifyShareHashes : MdtShareTask
     /// <summary>Seconds between progress lines of a long verify; 0 reports after every file.</summary>
     public int ProgressSeconds { get; set; } = MirrorOptions.DefaultProgressSeconds;
 
+    /// <summary>A target that is not continuously available, or whose availability cannot be told, fails the build
+    /// instead of a warning (MDTS2022).</summary>
+    public bool RequireContinuousAvailability { get; set; }
+
     [Output]
     public int FilesVerified { get; private set; }
 
@@ -44,6 +49,7 @@ public sealed class VerifyShareHashes : MdtShareTask
         }
 
         var exclude = new ExcludeFilter(Excludes(Exclude));
+        var verified = new List<AvailabilityTarget>();
         foreach (ITaskItem target in Targets)
         {
             if (Cancellation.IsCancellationRequested)
@@ -75,6 +81,13 @@ public sealed class VerifyShareHashes : MdtShareTask
             string report = Path.Combine(ResolvePath(ReportDirectory), ReportName(target.ItemSpec));
             AtomicFile.WriteIfChanged(report, VerifyReport.ToJson(result, manifestFile, DateTime.UtcNow));
             ReportDrift(result, report);
+            verified.Add(new AvailabilityTarget(target.ItemSpec, root));
+        }
+
+        // A share's setting can be changed after the publish; a scheduled verify finds that too.
+        if (verified.Count > 0 && !Cancellation.IsCancellationRequested)
+        {
+            CheckContinuousAvailability(verified, RequireContinuousAvailability);
         }
     }
 

@@ -126,6 +126,23 @@ public sealed class ManifestTaskTests : IDisposable
         Assert.Contains("\"Tools/t14.dll\"", File.ReadAllText(_temp.Combine("bin", "verify", "verify-target.json")));
     }
 
+    /// <summary>A share's setting can change after the publish: a scheduled verify checks it too, after the hashes.</summary>
+    [Fact]
+    public void VerifyAlsoChecksContinuousAvailability_AndRequiringItFailsOnATargetThatCannotShowIt()
+    {
+        Assert.True(Writer().Execute());
+        Trees.Write(_temp.Combine("target"), ("Control/Bootstrap.ini", "[Settings]"));
+
+        Assert.False(Verifier().Execute());
+        Assert.DoesNotContain("MDTS2022", _engine.ErrorCodes);
+        Assert.Contains(_engine.Messages, m => m.Message!.StartsWith("Continuous availability of target: unknown (", StringComparison.Ordinal));
+
+        VerifyShareHashes required = Verifier();
+        required.RequireContinuousAvailability = true;
+        Assert.False(required.Execute());
+        Assert.Contains("MDTS2022", _engine.ErrorCodes);
+    }
+
     [Fact]
     public void MissingManifestIsACodedError()
     {
