@@ -11,8 +11,10 @@ internal sealed record CifsShare(string TreeName, string? Dialect, IReadOnlyList
 
 /// <summary>
 /// Reads <c>/proc/fs/cifs/DebugData</c> as fs/smb/client/cifs_debug.c prints it: per server a line
-/// "Number of credits: N Dialect 0x311", then per share a line "N) \\server\share Mounts: …", then
+/// "Number of credits: N Dialect 0x311" (after the server's "N) ConnectionId" line since 5.x's successors, before
+/// its sessions' "N) Name:" lines in 4.x and 5.x), then per share a line "N) \\server\share Mounts: …", then
 /// "Share Capabilities: CONTINUOUS AVAILABILITY, CLUSTER,\tShare Flags: 0x…" (smb2ops.c, smb2_dump_share_caps).
+/// Every share belongs to the dialect line last printed before it, in either order.
 /// </summary>
 internal static class CifsDebugData
 {
@@ -22,7 +24,6 @@ internal static class CifsDebugData
     /// line (Aligned, SSD, TRIM-support) are the volume's sector flags.</summary>
     private static readonly string[] ShareCapabilities = ["DFS", "CONTINUOUS AVAILABILITY", "SCALEOUT", "CLUSTER", "ASYMMETRIC"];
 
-    private static readonly Regex ServerHeader = new(@"^\d+\) ", RegexOptions.CultureInvariant);
     private static readonly Regex Dialect = new(@"\bDialect 0x([0-9a-fA-F]+)", RegexOptions.CultureInvariant);
     private static readonly Regex ShareHeader = new(@"^\s+\d+\) (IPC: )?(\\\\.+?) Mounts: \d+", RegexOptions.CultureInvariant);
 
@@ -33,11 +34,6 @@ internal static class CifsDebugData
         string? treeName = null;
         foreach (string line in text.Split('\n'))
         {
-            if (ServerHeader.IsMatch(line))
-            {
-                dialect = null;
-            }
-
             if (Dialect.Match(line) is { Success: true } found)
             {
                 dialect = Name(int.Parse(found.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture));

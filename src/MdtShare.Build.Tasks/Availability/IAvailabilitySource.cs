@@ -2,8 +2,8 @@ namespace MdtShare.Build.Availability;
 
 /// <summary>
 /// What the agent's operating system tells about its SMB shares. The system's own in production
-/// (<see cref="SystemAvailabilitySource"/>); in tests, outputs recorded from real systems, since no test machine can
-/// be every kind of agent connected to every kind of share.
+/// (<see cref="SystemAvailabilitySource"/>); in tests, outputs written in the exact shapes those systems print, since
+/// no test machine can be every kind of agent connected to every kind of share.
 /// </summary>
 internal interface IAvailabilitySource
 {
@@ -16,7 +16,7 @@ internal interface IAvailabilitySource
     bool IsNetworkDrive(string driveRoot);
 
     /// <inheritdoc cref="WindowsSmbQuery.Run"/>
-    SmbClientReport? QuerySmbClient(IReadOnlyCollection<string> shares, out string failure, CancellationToken cancellation);
+    SmbClientReport? QuerySmbClient(IReadOnlyCollection<string> shares, IReadOnlyCollection<string> drives, out string failure, CancellationToken cancellation);
 }
 
 internal sealed class SystemAvailabilitySource : IAvailabilitySource
@@ -47,6 +47,6 @@ internal sealed class SystemAvailabilitySource : IAvailabilitySource
         }
     }
 
-    public SmbClientReport? QuerySmbClient(IReadOnlyCollection<string> shares, out string failure, CancellationToken cancellation) =>
-        WindowsSmbQuery.Run(WindowsSmbQuery.WindowsPowerShell, shares, out failure, cancellation);
+    public SmbClientReport? QuerySmbClient(IReadOnlyCollection<string> shares, IReadOnlyCollection<string> drives, out string failure, CancellationToken cancellation) =>
+        WindowsSmbQuery.Run(WindowsSmbQuery.WindowsPowerShell, shares, drives, WindowsSmbQuery.Timeout, out failure, cancellation);
 }

@@ -23,8 +23,9 @@ internal sealed class SmbClientReport
     /// <summary>Drive letters ("Z:") and the shares they map.</summary>
     public Dictionary<string, string> Mappings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Per share asked about (<c>server\share</c>): the server's view, or null with the reason in <see cref="Unreadable"/>.</summary>
-    public Dictionary<string, SmbServerShare> ServerShares { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Per share asked about (<c>server\share</c>): the server's view, one row per scope that has a share of
+    /// that name (a cluster node lists its own and each role's), or none with the reason in <see cref="Unreadable"/>.</summary>
+    public Dictionary<string, List<SmbServerShare>> ServerShares { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public Dictionary<string, string> Unreadable { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -33,7 +34,7 @@ internal sealed class SmbClientReport
         var report = new SmbClientReport();
         string part = string.Empty;
         List<string>? header = null;
-        foreach (string raw in text.Split('\n'))
+        foreach (string raw in text.TrimStart('\uFEFF').Split('\n'))
         {
             string line = raw.TrimEnd('\r');
             if (line.StartsWith("#unreadable ", StringComparison.Ordinal))
@@ -69,9 +70,14 @@ internal sealed class SmbClientReport
                 Mappings[Get(row, "LocalPath")] = Get(row, "RemotePath");
                 break;
             default:
-                ServerShares[part] = new SmbServerShare(IsTrue(Get(row, "ContinuouslyAvailable")),
+                if (!ServerShares.TryGetValue(part, out List<SmbServerShare>? rows))
+                {
+                    ServerShares[part] = rows = [];
+                }
+
+                rows.Add(new SmbServerShare(IsTrue(Get(row, "ContinuouslyAvailable")),
                     long.TryParse(Get(row, "CATimeout"), NumberStyles.None, CultureInfo.InvariantCulture, out long timeout) ? timeout : null,
-                    Get(row, "ScopeName"), AvailabilityTypeName(Get(row, "AvailabilityType")));
+                    Get(row, "ScopeName"), AvailabilityTypeName(Get(row, "AvailabilityType"))));
                 break;
         }
     }

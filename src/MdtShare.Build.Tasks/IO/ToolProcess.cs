@@ -43,7 +43,13 @@ internal static class ToolProcess
     {
         try
         {
+#if NETFRAMEWORK
             process.Kill();
+#else
+            // A launcher (a dotnet tool's shim, a script) leaves its child holding the output pipe open: the read
+            // would wait for the child, so the whole tree goes.
+            process.Kill(entireProcessTree: true);
+#endif
         }
         catch (InvalidOperationException)
         {

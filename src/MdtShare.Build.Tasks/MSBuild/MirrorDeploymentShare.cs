@@ -167,7 +167,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         var exclude = Excludes(Exclude);
         string verifyReports = ResolvePath(ReportDirectory);
         var requests = new List<PublishRequest>();
-        var published = new List<AvailabilityTarget>();
+        var checkedTargets = new List<AvailabilityTarget>();
         foreach (ITaskItem target in Targets)
         {
             string? manifestFile = ResolveIfSet(target.GetMetadata(Metadata.ShareManifest));
@@ -183,7 +183,7 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
                 .Where(o => o.Length > 0).Select(ResolvePath).ToList();
             requests.Add(new PublishRequest(settings.For(share, ResolvePath(target.ItemSpec), overlays, exclude, manifest), manifest,
                 manifestFile ?? string.Empty, Path.Combine(verifyReports, VerifyShareHashes.ReportName(target.ItemSpec))));
-            published.Add(new AvailabilityTarget(target.ItemSpec, ResolvePath(target.ItemSpec)));
+            checkedTargets.Add(new AvailabilityTarget(target.ItemSpec, ResolvePath(target.ItemSpec)));
         }
 
         if (requests.Count == 0 || Cancellation.IsCancellationRequested)
@@ -192,11 +192,18 @@ public sealed class MirrorDeploymentShare : MdtShareTask, IIncrementalTask
         }
 
         var publisher = new SharePublisher(new Listener(this), line => Message(MessageImportance.High, line));
-        IReadOnlyList<TargetEntry> entries = publisher.Publish(requests, settings.FullVerify, HashParallelism(0), Summarize, Cancellation);
-        IReadOnlyList<ShareAvailability>? availability = FailIfNotIncremental || Cancellation.IsCancellationRequested
-            ? null
-            : CheckContinuousAvailability(published, RequireContinuousAvailability);
-        report.Targets.AddRange(entries.Select((entry, i) => entry with { Availability = availability?[i] }));
+        report.Targets.AddRange(publisher.Publish(requests, settings.FullVerify, HashParallelism(0), Summarize, Cancellation));
+        if (FailIfNotIncremental || Cancellation.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // The entries are in the report first: the check cannot take a published target out of it.
+        IReadOnlyList<ShareAvailability> availability = CheckContinuousAvailability(checkedTargets, RequireContinuousAvailability);
+        for (int i = 0; i < availability.Count; i++)
+        {
+            report.Targets[i] = report.Targets[i] with { Availability = availability[i] };
+        }
     }
 
     /// <summary>WIMs the publish left in a target's Boot folder that name an old DeployRoot (MDTS4016), for each

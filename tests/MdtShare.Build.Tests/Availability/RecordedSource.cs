@@ -4,10 +4,12 @@ using MdtShare.Build.Tests.Support;
 namespace MdtShare.Build.Tests.Availability;
 
 /// <summary>
-/// An agent's operating system as recorded outputs show it (Availability/Recorded): the DebugData files follow
-/// fs/smb/client/cifs_debug.c and smb2ops.c's smb2_dump_share_caps line for line (6.x layout; the SMB1 one, CIFS
-/// 2.09's), the smbclient files the fixed command of <see cref="WindowsSmbQuery"/> as ConvertTo-Csv prints it. No
-/// test machine has a kernel SMB mount of a cluster or a Windows SMB client, so these are the evidence.
+/// An agent's operating system as its outputs show it (Availability/Recorded). No test machine has a kernel SMB
+/// mount of a cluster or a Windows SMB client, so these are written by hand in the exact shapes those systems print,
+/// not captured from them: the DebugData files follow the print statements of fs/smb/client/cifs_debug.c and
+/// smb2ops.c's smb2_dump_share_caps (6.x layout; 4.18/5.4 layout, where the dialect line comes before the sessions;
+/// CIFS 2.09's for SMB1), the smbclient files the fixed command of <see cref="WindowsSmbQuery"/> as ConvertTo-Csv
+/// prints it. Like the real command, a query answers only for the shares and drives it was asked about.
 /// </summary>
 internal sealed class RecordedSource(bool windows) : IAvailabilitySource
 {
@@ -38,10 +40,24 @@ internal sealed class RecordedSource(bool windows) : IAvailabilitySource
 
     public bool IsNetworkDrive(string driveRoot) => NetworkDrives.Contains(driveRoot);
 
-    public SmbClientReport? QuerySmbClient(IReadOnlyCollection<string> shares, out string failure, CancellationToken cancellation)
+    public SmbClientReport? QuerySmbClient(IReadOnlyCollection<string> shares, IReadOnlyCollection<string> drives, out string failure, CancellationToken cancellation)
     {
-        Queries.Add(shares);
+        Queries.Add([.. shares, .. drives]);
         failure = SmbClientOutput is null ? QueryFailure : string.Empty;
-        return SmbClientOutput is null ? null : SmbClientReport.Parse(SmbClientOutput);
+        if (SmbClientOutput is null)
+        {
+            return null;
+        }
+
+        SmbClientReport report = SmbClientReport.Parse(SmbClientOutput);
+        var asked = shares.Concat(drives.Where(report.Mappings.ContainsKey).Select(d => report.Mappings[d].TrimStart('\\')))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (string unasked in report.ServerShares.Keys.Concat(report.Unreadable.Keys).Where(k => !asked.Contains(k)).ToList())
+        {
+            report.ServerShares.Remove(unasked);
+            report.Unreadable.Remove(unasked);
+        }
+
+        return report;
     }
 }
