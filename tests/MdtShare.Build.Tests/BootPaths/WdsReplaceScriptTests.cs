@@ -50,14 +50,15 @@ public sealed class WdsReplaceScriptTests
         Assert.Contains(" /ImageFile:\"\\\\MDTCLUSTER\\Dist%%TEMP%%$\\Boot\\LiteTouchPE_x64.wim\"\r\n", script);
     }
 
+    /// <summary>The one text both the script's line and the task give wdsutil; the script only doubles % for cmd.</summary>
     [Fact]
-    public void WdsutilIsGivenTheValuesThemselves_AsTheScriptPassesThem()
+    public void TheCommandLineIsTheScriptsLine_WithoutCmdsPercentDoubling()
     {
-        Assert.Equal(
-        [
-            "/Replace-Image", "/Image:Lite Touch Windows PE (x64)", "/Server:wds01.corp.contoso.com", "/ImageType:Boot", "/Architecture:x64",
-            "/ReplacementImage", @"/ImageFile:\\MDTCLUSTER\Distribution$\Boot\LiteTouchPE_x64.wim",
-        ], WdsReplaceScript.Arguments(X64));
+        WdsBootImage image = X64 with { ImageName = "Lite Touch 100% (x64)" };
+
+        Assert.Equal(@"/Replace-Image /Image:""Lite Touch 100% (x64)"" /Server:""wds01.corp.contoso.com"" /ImageType:Boot /Architecture:x64 /ReplacementImage " +
+            @"/ImageFile:""\\MDTCLUSTER\Distribution$\Boot\LiteTouchPE_x64.wim""", WdsReplaceScript.CommandLine(image));
+        Assert.Contains("\r\nwdsutil " + WdsReplaceScript.CommandLine(image).Replace("%", "%%") + "\r\n", Render(image));
     }
 
     [Theory]
