@@ -36,11 +36,13 @@ public sealed class WdsScriptTests : IDisposable
     }
 
     /// <summary>wdsutil's failures are HRESULTs: 0xC1030104 is a negative exit code, which "if errorlevel 1" would miss.
-    /// cmd hands wdsutil the script's line as it is, but for the % it undoubles.</summary>
+    /// cmd hands wdsutil the script's line as it is, but for the % it undoubles.
+    /// An environment variable named ERRORLEVEL would hide the exit code from %ERRORLEVEL%; the script clears it.</summary>
     [Theory]
-    [InlineData("0", 0, "")]
-    [InlineData("-1056767740", 1, "Failed wdsutil commands: 2, see their messages above.\r\n")]
-    public void EveryLineGivesWdsutilItsValuesUnchanged_AndAFailedLineMakesTheScriptExit1(string wdsutilExit, int scriptExit, string said)
+    [InlineData("0", 0, "", null)]
+    [InlineData("-1056767740", 1, "Failed wdsutil commands: 2, see their messages above.\r\n", null)]
+    [InlineData("-1056767740", 1, "Failed wdsutil commands: 2, see their messages above.\r\n", "0")]
+    public void EveryLineGivesWdsutilItsValuesUnchanged_AndAFailedLineMakesTheScriptExit1(string wdsutilExit, int scriptExit, string said, string? errorLevelVariable)
     {
         string script = _temp.WriteFile("bin/wds-replace.cmd", WdsReplaceScript.Render(Images));
         string record = _temp["arguments.txt"];
@@ -51,6 +53,10 @@ public sealed class WdsScriptTests : IDisposable
         start.EnvironmentVariables["PATH"] = Path.GetDirectoryName(_wdsutil) + ";" + Environment.GetEnvironmentVariable("PATH");
         start.EnvironmentVariables["MDTSHARE_FAKE_WDSUTIL_RECORD"] = record;
         start.EnvironmentVariables["MDTSHARE_FAKE_WDSUTIL_EXIT"] = wdsutilExit;
+        if (errorLevelVariable is not null)
+        {
+            start.EnvironmentVariables["ERRORLEVEL"] = errorLevelVariable;
+        }
 
         // The script says one line at most and the stand-in nothing, far below a pipe's buffer: read after the exit.
         using Process cmd = Process.Start(start)!;

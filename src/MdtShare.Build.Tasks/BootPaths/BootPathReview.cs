@@ -52,6 +52,10 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
         {
             WriteScript(images);
         }
+        else
+        {
+            RemoveScript("a WdsServer item has a problem (see the errors), and the script an earlier build wrote may name another DeployRoot or image");
+        }
 
         outputs.Entries.AddRange(images.Select(i => new BootPathEntry(BootPathEntry.Wds, i.Server, "to replace",
             $"'{i.ImageName}' ({i.Architecture}) with {i.ImageFile}, by {WdsReplaceScript.FileName}")));
@@ -81,11 +85,7 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
     {
         if (images.Count == 0)
         {
-            if (File.Exists(request.ScriptFile))
-            {
-                Change($"{request.ScriptFile} would be removed: there are no WdsServer items", () => File.Delete(request.ScriptFile));
-            }
-
+            RemoveScript("there are no WdsServer items");
             return;
         }
 
@@ -96,6 +96,18 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
         }
 
         listener.Tell($"{WdsReplaceScript.FileName}: {images.Count} boot image(s) on {images.Select(i => i.Server).Distinct(StringComparer.OrdinalIgnoreCase).Count()} WDS server(s) -> {request.ScriptFile}");
+    }
+
+    private void RemoveScript(string why)
+    {
+        if (File.Exists(request.ScriptFile))
+        {
+            Change($"{request.ScriptFile} would be removed: {why}", () =>
+            {
+                File.Delete(request.ScriptFile);
+                listener.Tell($"{request.ScriptFile} was removed: {why}.");
+            });
+        }
     }
 
     private void Change(string change, Action make)

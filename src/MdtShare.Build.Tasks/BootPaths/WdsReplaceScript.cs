@@ -31,6 +31,8 @@ internal static class WdsReplaceScript
             .Append("rem Written by MdtShare.Build from the project's WdsServer items. After publishing, run it on a Windows machine\r\n")
             .Append("rem with the WDS tools: it replaces each WDS server's copy of the boot image with the published one.\r\n")
             .Append("setlocal EnableExtensions DisableDelayedExpansion\r\n")
+            // %ERRORLEVEL% reads a variable of that name when one is set, and then no failure would be counted.
+            .Append("set \"ERRORLEVEL=\"\r\n")
             .Append("set MDTSHARE_FAILED=0\r\n");
         foreach (WdsBootImage image in images)
         {

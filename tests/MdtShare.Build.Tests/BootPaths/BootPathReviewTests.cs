@@ -47,17 +47,19 @@ public sealed class BootPathReviewTests : IDisposable
         Assert.Empty(_listener.Diagnostics);
     }
 
-    /// <summary>A script that replaced some servers' images and quietly skipped the others would be worse than none.</summary>
+    /// <summary>A script that replaced some servers' images and quietly skipped the others would be worse than none,
+    /// and the one an earlier build wrote may send the servers to a DeployRoot the build no longer publishes.</summary>
     [Fact]
-    public void AnItemWithAProblemLeavesTheScriptAsItWas()
+    public void AnItemWithAProblemRemovesTheScriptOfAnEarlierBuild()
     {
-        Review(Request(Wds01, Wds01 with { Server = "wds02.corp.contoso.com" }));
-        byte[] before = File.ReadAllBytes(Script);
+        Review(Request(Wds01, Wds01 with { Server = "wds02.corp.contoso.com" }) with { DeployRoot = @"\\MDT01\DeploymentShare$" });
 
         Review(Request(Wds01, Wds01 with { Server = "wds02.corp.contoso.com", Architecture = "ia64" }));
 
         Assert.Equal(["MDTS4011"], _listener.Codes);
-        Assert.Equal(before, File.ReadAllBytes(Script));
+        Assert.False(File.Exists(Script));
+        Assert.Equal($"{Script} was removed: a WdsServer item has a problem (see the errors), and the script an earlier build wrote may name another DeployRoot or image.",
+            _listener.Lines[^1]);
     }
 
     [Fact]
