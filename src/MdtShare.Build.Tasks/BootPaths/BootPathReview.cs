@@ -16,8 +16,9 @@ internal sealed record BootPathRequest(string Share, string DeployRoot, string S
     /// <summary>MdtMedia items: media folders (the folder holding Content\Deploy).</summary>
     public IReadOnlyList<string> MediaRoots { get; init; } = [];
 
-    /// <summary>Per published DeployRoot, every DeployRoot value its Bootstrap.ini names.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> PublishedDeployRoots { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>The overlays the build writes and the DeployRoot of each: the DeployRoot values its Bootstrap.ini
+    /// (else the share's) names are the ones a WDS server's image may carry.</summary>
+    public IReadOnlyList<(string Folder, string DeployRoot)> Overlays { get; init; } = [];
 
     public string? WimlibImagex { get; init; }
 
@@ -64,7 +65,7 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
         {
             if (WimlibImagex.Find(request.WimlibImagex, request.PathVariable, cancellation) is { } tool)
             {
-                outputs.Entries.AddRange(new ForgottenBootImages(tool, new StampFile(request.StampFile), listener).Check(images, request.PublishedDeployRoots));
+                outputs.Entries.AddRange(new ForgottenBootImages(tool, new StampFile(request.StampFile), listener).Check(images, PublishedDeployRoots()));
             }
             else
             {
@@ -77,6 +78,21 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
             outputs.Entries.Add(entry);
             outputs.ManualSteps.Add(step);
         }
+    }
+
+    /// <summary>Each overlay's DeployRoot and the values its Bootstrap.ini (else the share's) names.</summary>
+    private Dictionary<string, IReadOnlyList<string>> PublishedDeployRoots()
+    {
+        var published = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (folder, deployRoot) in request.Overlays.Select(o => (o.Folder, DeployRoot: o.DeployRoot.Trim().TrimEnd('\\'))).Where(o => o.DeployRoot.Length > 0))
+        {
+            if ((BootPathFiles.DeployRoots(folder) ?? BootPathFiles.DeployRoots(request.Share)) is { } roots)
+            {
+                published[deployRoot] = roots;
+            }
+        }
+
+        return published;
     }
 
     /// <summary>Only a whole script is written: with a declaration left out it would replace some servers' images

@@ -34,7 +34,7 @@ internal sealed class ForgottenBootImages(IBootImageTool tool, StampFile stamps,
             }
 
             var wanted = published.TryGetValue(server.DeployRoot, out var roots) ? roots.Append(server.DeployRoot).ToList() : [server.DeployRoot];
-            foreach (string wim in Wims(folder))
+            foreach (string wim in BootPathFiles.Wims(folder))
             {
                 if (Old(wim, wanted) is { } old)
                 {
@@ -65,9 +65,8 @@ internal sealed class ForgottenBootImages(IBootImageTool tool, StampFile stamps,
                 continue;
             }
 
-            var wanted = (ShareFiles.Find(target, "Control/Bootstrap.ini") is { } ini
-                ? BootstrapPatcher.ReadDeployRoots(File.ReadAllBytes(ini)).Select(d => d.Value) : []).Append(deployRoot).ToList();
-            foreach (string wim in Wims(boot))
+            var wanted = (BootPathFiles.DeployRoots(target) ?? []).Append(deployRoot).ToList();
+            foreach (string wim in BootPathFiles.Wims(boot))
             {
                 string relative = ShareFiles.Relative(target, wim);
                 string? leftBecause = exclude.IsExcluded(relative) ? "excluded by MirrorExclude" : ShareFiles.Find(share, relative) is null ? "not in the deployment share" : null;
@@ -84,9 +83,6 @@ internal sealed class ForgottenBootImages(IBootImageTool tool, StampFile stamps,
 
         return found;
     }
-
-    private static IEnumerable<string> Wims(string folder) =>
-        Directory.EnumerateFiles(folder).Where(f => f.EndsWith(".wim", StringComparison.OrdinalIgnoreCase)).OrderBy(f => f, StringComparer.Ordinal);
 
     /// <summary>The DeployRoot values of the WIM's Bootstrap.ini that are not wanted; null when there are none, or
     /// the WIM is no LiteTouch image or cannot be read (WDS also serves other images).</summary>

@@ -167,13 +167,14 @@ public sealed class BootPathReviewTests : IDisposable
     public void EveryDeployRootTheBuildsBootstrapIniNamesCountsAsCurrent()
     {
         WimlibImagex tool = Wimlib.Require();
-        Wimlib.CaptureLiteTouch("[Settings]\r\nPriority=DefaultGateway, Default\r\n\r\n[DefaultGateway]\r\n10.2.0.1=Stockholm\r\n\r\n[Stockholm]\r\nDeployRoot=\\\\STOCLUSTER\\Distribution$\r\n\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\n",
-            _temp.Combine("reminst", "Boot", "x64", "Images", "LiteTouchPE_x64.wim"));
+        const string ini = "[Settings]\r\nPriority=DefaultGateway, Default\r\n\r\n[DefaultGateway]\r\n10.2.0.1=Stockholm\r\n\r\n[Stockholm]\r\nDeployRoot=\\\\STOCLUSTER\\Distribution$\r\n\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\n";
+        Trees.Write(_temp.Combine("bin", "overlay"), ("Control/Bootstrap.ini", ini));
+        Wimlib.CaptureLiteTouch(ini, _temp.Combine("reminst", "Boot", "x64", "Images", "LiteTouchPE_x64.wim"));
 
         Review(Request(Wds01 with { RemInstPath = _temp.Combine("reminst") }) with
         {
             WimlibImagex = tool.Name,
-            PublishedDeployRoots = new Dictionary<string, IReadOnlyList<string>> { [Cluster] = [@"\\STOCLUSTER\Distribution$", Cluster] },
+            Overlays = [(_temp.Combine("bin", "overlay"), Cluster)],
         });
 
         Assert.Empty(_listener.Diagnostics);
