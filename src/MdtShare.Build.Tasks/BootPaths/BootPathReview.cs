@@ -65,7 +65,7 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
         {
             if (WimlibImagex.Find(request.WimlibImagex, request.PathVariable, cancellation) is { } tool)
             {
-                outputs.Entries.AddRange(new ForgottenBootImages(tool, new StampFile(request.StampFile), listener).Check(images, PublishedDeployRoots()));
+                outputs.Entries.AddRange(new ForgottenBootImages(tool, new StampFile(request.StampFile), listener).Check(images, request.Share, PublishedDeployRoots()));
             }
             else
             {
