@@ -1,3 +1,4 @@
+using System.Reflection;
 using MdtShare.Build.Tasks;
 
 namespace MdtShare.Build.Tests;
@@ -15,5 +16,15 @@ public sealed class PublicSurfaceTests
             "CheckProjectSettings", "MdtShareTask", "MirrorDeploymentShare", "PatchBootImages", "PatchBootstrapIni", "ReplaceWdsBootImages", "ReportHostReferences",
             "ReviewBootPaths", "SelectPublishTargets", "VerifyShareHashes", "WriteShareManifest",
         ], exported);
+    }
+
+    /// <summary>A task's MSBuild parameters are its properties; a public field or constant would be API that no
+    /// project can set.</summary>
+    [Fact]
+    public void TheTasksHaveNoPublicFields()
+    {
+        Assert.Empty(typeof(MdtShareTask).Assembly.GetExportedTypes()
+            .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Select(f => f.DeclaringType!.Name + "." + f.Name));
     }
 }

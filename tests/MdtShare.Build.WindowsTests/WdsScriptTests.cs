@@ -35,11 +35,14 @@ public sealed class WdsScriptTests : IDisposable
         _temp.Dispose();
     }
 
-    /// <summary>wdsutil's failures are HRESULTs: 0xC1030104 is a negative exit code, which "if errorlevel 1" would miss.</summary>
+    /// <summary>wdsutil's failures are HRESULTs: 0xC1030104 is a negative exit code, which "if errorlevel 1" would miss.
+    /// cmd hands wdsutil the script's line as it is, but for the % it undoubles.
+    /// An environment variable named ERRORLEVEL would hide the exit code from %ERRORLEVEL%; the script clears it.</summary>
     [Theory]
-    [InlineData("0", 0, "")]
-    [InlineData("-1056767740", 1, "Failed wdsutil commands: 2, see their messages above.\r\n")]
-    public void EveryLineGivesWdsutilItsValuesUnchanged_AndAFailedLineMakesTheScriptExit1(string wdsutilExit, int scriptExit, string said)
+    [InlineData("0", 0, "", null)]
+    [InlineData("-1056767740", 1, "Failed wdsutil commands: 2, see their messages above.\r\n", null)]
+    [InlineData("-1056767740", 1, "Failed wdsutil commands: 2, see their messages above.\r\n", "0")]
+    public void EveryLineGivesWdsutilItsValuesUnchanged_AndAFailedLineMakesTheScriptExit1(string wdsutilExit, int scriptExit, string said, string? errorLevelVariable)
     {
         string script = _temp.WriteFile("bin/wds-replace.cmd", WdsReplaceScript.Render(Images));
         string record = _temp["arguments.txt"];
@@ -50,6 +53,10 @@ public sealed class WdsScriptTests : IDisposable
         start.EnvironmentVariables["PATH"] = Path.GetDirectoryName(_wdsutil) + ";" + Environment.GetEnvironmentVariable("PATH");
         start.EnvironmentVariables["MDTSHARE_FAKE_WDSUTIL_RECORD"] = record;
         start.EnvironmentVariables["MDTSHARE_FAKE_WDSUTIL_EXIT"] = wdsutilExit;
+        if (errorLevelVariable is not null)
+        {
+            start.EnvironmentVariables["ERRORLEVEL"] = errorLevelVariable;
+        }
 
         // The script says one line at most and the stand-in nothing, far below a pipe's buffer: read after the exit.
         using Process cmd = Process.Start(start)!;
@@ -57,11 +64,13 @@ public sealed class WdsScriptTests : IDisposable
 
         Assert.Equal(scriptExit, cmd.ExitCode);
         Assert.Equal((said, string.Empty), (cmd.StandardOutput.ReadToEnd(), cmd.StandardError.ReadToEnd()));
-        Assert.Equal(string.Concat(Images.Select(i => string.Concat(WdsReplaceScript.Arguments(i).Select(a => "[" + a + "]\n")) + "\n")), File.ReadAllText(record));
+        Assert.Equal(Recorded, File.ReadAllText(record));
+        Assert.Equal(Images.Select(WdsReplaceScript.CommandLine), File.ReadAllLines(record + ".raw"));
     }
 
     /// <summary>-t:PublishWds's task where wdsutil runs (here: where the host is Windows), given the stand-in as
-    /// MdtShareWdsutil: wdsutil once per image with the script's arguments, each failure MDTS4015 with its exit code.</summary>
+    /// MdtShareWdsutil: wdsutil once per image with the script's command line, character for character, each failure
+    /// MDTS4015 with its exit code.</summary>
     [Theory]
     [InlineData("0", true, new string[0])]
     [InlineData("-1056767740", false, new[] { "MDTS4015", "MDTS4015" })]
@@ -90,6 +99,13 @@ public sealed class WdsScriptTests : IDisposable
         Assert.Equal(errors, engine.ErrorCodes);
         Assert.All(engine.Errors, e => Assert.Contains("(exit code -1056767740)", e.Message));
         Assert.Contains(engine.Messages, m => m.Message == $"wdsutil replaced {(succeeds ? 2 : 0)} of 2 boot image(s) on 2 WDS server(s).");
-        Assert.Equal(string.Concat(Images.Select(i => string.Concat(WdsReplaceScript.Arguments(i).Select(a => "[" + a + "]\n")) + "\n")), File.ReadAllText(_temp["arguments.txt"]));
+        Assert.Equal(Recorded, File.ReadAllText(_temp["arguments.txt"]));
+        Assert.Equal(Images.Select(WdsReplaceScript.CommandLine), File.ReadAllLines(_temp["arguments.txt"] + ".raw"));
     }
+
+    /// <summary>What the stand-in records when each image's values arrive unchanged, in Microsoft's order.</summary>
+    private static string Recorded => string.Concat(Images.Select(i => string.Concat(new[]
+    {
+        "/Replace-Image", "/Image:" + i.ImageName, "/Server:" + i.Server, "/ImageType:Boot", "/Architecture:" + i.Architecture, "/ReplacementImage", "/ImageFile:" + i.ImageFile,
+    }.Select(a => "[" + a + "]\n")) + "\n"));
 }

@@ -219,7 +219,8 @@ internal sealed class BootImageOverlayWriter(BootImageRequest request, IBuildLis
             }
 
             written.Add(new OverlayFile(output, relative));
-            outputs.Isos.Add(new BootPathEntry(BootPathEntry.Iso, relative, rebuilt ? "rebuilt" : "unchanged", $"rebuilt around the patched {wimName} -> {output}"));
+            outputs.Isos.Add(new BootPathEntry(BootPathEntry.Iso, relative, rebuilt ? "rebuilt" : "unchanged",
+                rebuilt ? $"rebuilt around the patched {wimName} -> {output}" : $"rebuilt around the patched {wimName} by an earlier build, unchanged since -> {output}"));
             listener.Tell(
                 $"{relative}: {(rebuilt ? "rebuilt" : "unchanged since the last build")} with the patched {wimName}, El Torito boot records (BIOS and UEFI) kept -> {output}");
         }

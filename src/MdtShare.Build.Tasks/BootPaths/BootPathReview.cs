@@ -16,8 +16,9 @@ internal sealed record BootPathRequest(string Share, string DeployRoot, string S
     /// <summary>MdtMedia items: media folders (the folder holding Content\Deploy).</summary>
     public IReadOnlyList<string> MediaRoots { get; init; } = [];
 
-    /// <summary>Per published DeployRoot, every DeployRoot value its Bootstrap.ini names.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyList<string>> PublishedDeployRoots { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+    /// <summary>The overlays the build writes and the DeployRoot of each: the DeployRoot values its Bootstrap.ini
+    /// (else the share's) names are the ones a WDS server's image may carry.</summary>
+    public IReadOnlyList<(string Folder, string DeployRoot)> Overlays { get; init; } = [];
 
     public string? WimlibImagex { get; init; }
 
@@ -52,6 +53,10 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
         {
             WriteScript(images);
         }
+        else
+        {
+            RemoveScript("a WdsServer item has a problem (see the errors), and the script an earlier build wrote may name another DeployRoot or image");
+        }
 
         outputs.Entries.AddRange(images.Select(i => new BootPathEntry(BootPathEntry.Wds, i.Server, "to replace",
             $"'{i.ImageName}' ({i.Architecture}) with {i.ImageFile}, by {WdsReplaceScript.FileName}")));
@@ -60,7 +65,7 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
         {
             if (WimlibImagex.Find(request.WimlibImagex, request.PathVariable, cancellation) is { } tool)
             {
-                outputs.Entries.AddRange(new ForgottenBootImages(tool, new StampFile(request.StampFile), listener).Check(images, request.PublishedDeployRoots));
+                outputs.Entries.AddRange(new ForgottenBootImages(tool, new StampFile(request.StampFile), listener).Check(images, request.Share, PublishedDeployRoots()));
             }
             else
             {
@@ -75,17 +80,28 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
         }
     }
 
+    /// <summary>Each overlay's DeployRoot and the values its Bootstrap.ini (else the share's) names.</summary>
+    private Dictionary<string, IReadOnlyList<string>> PublishedDeployRoots()
+    {
+        var published = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (folder, deployRoot) in request.Overlays.Select(o => (o.Folder, DeployRoot: o.DeployRoot.Trim().TrimEnd('\\'))).Where(o => o.DeployRoot.Length > 0))
+        {
+            if ((BootPathFiles.DeployRoots(folder) ?? BootPathFiles.DeployRoots(request.Share)) is { } roots)
+            {
+                published[deployRoot] = roots;
+            }
+        }
+
+        return published;
+    }
+
     /// <summary>Only a whole script is written: with a declaration left out it would replace some servers' images
     /// and quietly skip the others.</summary>
     private void WriteScript(List<WdsBootImage> images)
     {
         if (images.Count == 0)
         {
-            if (File.Exists(request.ScriptFile))
-            {
-                Change($"{request.ScriptFile} would be removed: there are no WdsServer items", () => File.Delete(request.ScriptFile));
-            }
-
+            RemoveScript("there are no WdsServer items");
             return;
         }
 
@@ -96,6 +112,18 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
         }
 
         listener.Tell($"{WdsReplaceScript.FileName}: {images.Count} boot image(s) on {images.Select(i => i.Server).Distinct(StringComparer.OrdinalIgnoreCase).Count()} WDS server(s) -> {request.ScriptFile}");
+    }
+
+    private void RemoveScript(string why)
+    {
+        if (File.Exists(request.ScriptFile))
+        {
+            Change($"{request.ScriptFile} would be removed: {why}", () =>
+            {
+                File.Delete(request.ScriptFile);
+                listener.Tell($"{request.ScriptFile} was removed: {why}.");
+            });
+        }
     }
 
     private void Change(string change, Action make)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MdtShare.Build.Diagnostics;
-using MdtShare.Build.Ini;
 using MdtShare.Build.IO;
 using MdtShare.Build.Reports;
 
@@ -29,13 +28,11 @@ internal static class MdtMediaReview
             }
 
             var files = new[] { ShareFiles.Find(content, "Control/Bootstrap.ini") }
-                .Concat(ShareFiles.FindFolder(content, "Boot") is { } boot ? Directory.EnumerateFiles(boot).Where(f => f.EndsWith(".wim", StringComparison.OrdinalIgnoreCase)) : [])
+                .Concat(ShareFiles.FindFolder(content, "Boot") is { } boot ? BootPathFiles.Wims(boot) : [])
                 .Concat([ShareFiles.Find(root, "Content/Sources/boot.wim")])
                 .OfType<string>().OrderBy(f => f, StringComparer.Ordinal).ToList();
             var older = changed is { } time ? files.Where(f => File.GetLastWriteTimeUtc(f) < time).Select(f => ShareFiles.Relative(root, f)).ToList() : [];
-            string deployRoots = ShareFiles.Find(content, "Control/Bootstrap.ini") is { } mediaIni
-                ? string.Join(", ", BootstrapPatcher.ReadDeployRoots(File.ReadAllBytes(mediaIni)).Select(d => d.Value).Distinct())
-                : string.Empty;
+            string deployRoots = string.Join(", ", (BootPathFiles.DeployRoots(content) ?? []).Distinct());
             string detail = (older.Count > 0
                     ? $"older than the share's Bootstrap.ini ({changed!.Value.ToString("u", CultureInfo.InvariantCulture)}): {string.Join(", ", older)}"
                     : "not older than the share's Bootstrap.ini")

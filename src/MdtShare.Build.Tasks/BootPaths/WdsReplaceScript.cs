@@ -5,20 +5,23 @@ namespace MdtShare.Build.BootPaths;
 
 /// <summary>
 /// <c>wds-replace.cmd</c>: one <c>wdsutil /Replace-Image</c> per WDS server and boot image, each followed by its
-/// error check, so that the script exits 1 when any replacement failed. The same arguments are what
+/// error check, so that the script exits 1 when any replacement failed. The same command line is what
 /// <see cref="WdsReplacer"/> runs.
 /// </summary>
 internal static class WdsReplaceScript
 {
     public const string FileName = "wds-replace.cmd";
 
-    /// <summary>wdsutil's arguments, in the order of Microsoft's syntax for boot images (learn.microsoft.com,
-    /// "wdsutil replace-image"): /Image /Server /ImageType /Architecture /ReplacementImage /ImageFile.</summary>
-    public static IReadOnlyList<string> Arguments(WdsBootImage image) =>
-    [
-        "/Replace-Image", "/Image:" + image.ImageName, "/Server:" + image.Server, "/ImageType:Boot", "/Architecture:" + image.Architecture,
-        "/ReplacementImage", "/ImageFile:" + image.ImageFile,
-    ];
+    /// <summary>
+    /// wdsutil's command line after its name, in the order of Microsoft's syntax for boot images (learn.microsoft.com,
+    /// "wdsutil replace-image"): /Image /Server /ImageType /Architecture /ReplacementImage /ImageFile. The script's
+    /// line and <see cref="WdsReplacer"/> give wdsutil this very text (the script with % doubled for cmd), so both
+    /// reach it alike whatever its own parsing does. Values are quoted after the colon, as Microsoft writes them; cmd
+    /// leaves &amp; | &lt; &gt; ^ ( ) inside the quotes alone.
+    /// </summary>
+    public static string CommandLine(WdsBootImage image) =>
+        $"/Replace-Image /Image:{Quote(image.ImageName)} /Server:{Quote(image.Server)} /ImageType:Boot /Architecture:{image.Architecture} " +
+        $"/ReplacementImage /ImageFile:{Quote(image.ImageFile)}";
 
     /// <summary>The script, CRLF and ASCII as cmd reads it.</summary>
     public static byte[] Render(IEnumerable<WdsBootImage> images)
@@ -28,15 +31,14 @@ internal static class WdsReplaceScript
             .Append("rem Written by MdtShare.Build from the project's WdsServer items. After publishing, run it on a Windows machine\r\n")
             .Append("rem with the WDS tools: it replaces each WDS server's copy of the boot image with the published one.\r\n")
             .Append("setlocal EnableExtensions DisableDelayedExpansion\r\n")
+            // %ERRORLEVEL% reads a variable of that name when one is set, and then no failure would be counted.
+            .Append("set \"ERRORLEVEL=\"\r\n")
             .Append("set MDTSHARE_FAILED=0\r\n");
         foreach (WdsBootImage image in images)
         {
-            // Values in quotes: cmd leaves & | < > ^ ( ) inside them alone; only % still expands, so it is doubled.
-            // wdsutil's failures are HRESULTs, negative as exit codes, which "if errorlevel 1" would miss.
-            script.Append("\r\nwdsutil /Replace-Image /Image:").Append(Quote(image.ImageName))
-                .Append(" /Server:").Append(Quote(image.Server))
-                .Append(" /ImageType:Boot /Architecture:").Append(image.Architecture)
-                .Append(" /ReplacementImage /ImageFile:").Append(Quote(image.ImageFile)).Append("\r\n")
+            // Only % still expands inside quotes, so it is doubled. wdsutil's failures are HRESULTs, negative as exit
+            // codes, which "if errorlevel 1" would miss.
+            script.Append("\r\nwdsutil ").Append(CommandLine(image).Replace("%", "%%")).Append("\r\n")
                 .Append("if %ERRORLEVEL% neq 0 set /a MDTSHARE_FAILED+=1\r\n");
         }
 
@@ -76,5 +78,5 @@ internal static class WdsReplaceScript
     /// <summary>A value as a one-line message can show it.</summary>
     private static string Printable(string value) => new(value.Select(c => c < ' ' || c == '\x7f' ? '?' : c).ToArray());
 
-    private static string Quote(string value) => "\"" + value.Replace("%", "%%") + "\"";
+    private static string Quote(string value) => "\"" + value + "\"";
 }

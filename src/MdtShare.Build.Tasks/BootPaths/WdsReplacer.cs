@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text;
 using MdtShare.Build.Diagnostics;
 using MdtShare.Build.IO;
@@ -5,13 +6,16 @@ using MdtShare.Build.IO;
 namespace MdtShare.Build.BootPaths;
 
 /// <summary>
-/// Runs <c>wdsutil /Replace-Image</c> for each WDS server and boot image, with the arguments the script holds, one
+/// Runs <c>wdsutil /Replace-Image</c> for each WDS server and boot image, with the command line the script holds, one
 /// at a time (a WDS server copies the WIM from the share while it runs). Each result is told: a line on success, a
 /// coded error with wdsutil's own output on failure or when it outlasts the timeout. Knows nothing of the
 /// operating system: the caller finds wdsutil, so a test can give it a stand-in.
 /// </summary>
 internal sealed class WdsReplacer(string wdsutil, TimeSpan timeout, IBuildListener listener, CancellationToken cancellation)
 {
+    /// <summary>What to do when wdsutil is missing or does not start (MDTS4014).</summary>
+    public const string InstallAdvice = "install the Windows Deployment Services tools (Remote Server Administration Tools) on this agent, or set MdtShareWdsutil.";
+
     /// <returns>How many images were replaced.</returns>
     /// <exception cref="OperationCanceledException">Cancelled: the running wdsutil was killed.</exception>
     public int Replace(IEnumerable<WdsBootImage> images)
@@ -27,7 +31,14 @@ internal sealed class WdsReplacer(string wdsutil, TimeSpan timeout, IBuildListen
             string errors;
             try
             {
-                output = ToolProcess.Run(wdsutil, WdsReplaceScript.Arguments(image), new Dictionary<string, string>(), out exit, out errors, either.Token);
+                output = ToolProcess.Run(wdsutil, WdsReplaceScript.CommandLine(image), new Dictionary<string, string>(), out exit, out errors, either.Token);
+            }
+            catch (Win32Exception e)
+            {
+                // Not one image's failure: no image can be replaced with a wdsutil that does not start.
+                listener.Report(new Diagnostic(DiagnosticCode.WdsutilNotFound,
+                    $"wdsutil could not be started ({wdsutil}: {e.Message}): {InstallAdvice}"));
+                return replaced;
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {

@@ -110,8 +110,9 @@ internal sealed class DiagnosticCode
     public static readonly DiagnosticCode WdsutilNotFound = new("MDTS4014", Severity.Error);
     public static readonly DiagnosticCode WdsReplaceFailed = new("MDTS4015", Severity.Error);
     public static readonly DiagnosticCode ForgottenBootImage = new("MDTS4016", Severity.Warning);
-    public static readonly DiagnosticCode RemInstUnreachable = new("MDTS4017", Severity.Warning);
+    public static readonly DiagnosticCode BootImageCopyUnreadable = new("MDTS4017", Severity.Warning);
     public static readonly DiagnosticCode MdtMediaNotFound = new("MDTS4018", Severity.Warning);
+    public static readonly DiagnosticCode WdsTimeoutInvalid = new("MDTS4019", Severity.Error);
 
     // 5xxx: reports, build agents and MSBuild's own modes.
     public static readonly DiagnosticCode JobSummaryNotWritten = new("MDTS5001", Severity.Warning);
@@ -143,7 +144,7 @@ internal sealed class DiagnosticCode
         VerifySizeMismatch, VerifyHashMismatch, VerifyUnreadable, VerifyTargetMissing,
         BootImageToolMissing, BootImageToolRequired, BootImageUnreadable, BootImageNoBootIndex, BootImageWithoutBootstrapIni,
         BootImagePatchNotVerified, BootImageNotFound, IsoStale, IsoRebuildFailed, BootImageScriptsStale,
-        WdsServerInvalid, WdsNameUnsafe, WdsutilWindowsOnly, WdsutilNotFound, WdsReplaceFailed, ForgottenBootImage, RemInstUnreachable, MdtMediaNotFound,
+        WdsServerInvalid, WdsNameUnsafe, WdsutilWindowsOnly, WdsutilNotFound, WdsReplaceFailed, ForgottenBootImage, BootImageCopyUnreadable, MdtMediaNotFound, WdsTimeoutInvalid,
         JobSummaryNotWritten, NotUpToDate, PropertyRenamed,
         ImageNotInShare, ImageFileMissing, OperatingSystemsXmlNotVersioned,
         InternalError,

@@ -9,6 +9,9 @@ internal interface IBuildListener
     /// <summary>A line for the user: what became of a file, what is left to do by hand.</summary>
     void Tell(string line);
 
+    /// <summary>A line for whoever reads the log at its usual detail: a finding that needs no action.</summary>
+    void Info(string line);
+
     /// <summary>A line for whoever reads a detailed log: one change among many.</summary>
     void Detail(string line);
 

@@ -10,7 +10,7 @@ internal static class ToolProcess
     public static byte[] Run(string executable, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
         out int exitCode, out string errors, CancellationToken cancellation = default)
     {
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        ProcessStartInfo start = Start(executable, string.Empty);
 #if NETFRAMEWORK
         start.Arguments = string.Join(" ", arguments.Select(QuoteForWindows));
 #else
@@ -19,6 +19,25 @@ internal static class ToolProcess
             start.ArgumentList.Add(argument);
         }
 #endif
+        return Run(start, environment, out exitCode, out errors, cancellation);
+    }
+
+    /// <summary>
+    /// With the command line as one text, handed to the tool as it is: for a tool whose command line is also written
+    /// into a script (wdsutil), so that both give it the same characters, whatever its own parsing makes of them.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">Cancelled: the tool was killed, its output is discarded.</exception>
+    /// <exception cref="System.ComponentModel.Win32Exception">The tool could not be started.</exception>
+    public static byte[] Run(string executable, string commandLine, IReadOnlyDictionary<string, string> environment,
+        out int exitCode, out string errors, CancellationToken cancellation = default) =>
+        Run(Start(executable, commandLine), environment, out exitCode, out errors, cancellation);
+
+    private static ProcessStartInfo Start(string executable, string commandLine) =>
+        new(executable, commandLine) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+
+    private static byte[] Run(ProcessStartInfo start, IReadOnlyDictionary<string, string> environment,
+        out int exitCode, out string errors, CancellationToken cancellation)
+    {
         foreach (var (name, value) in environment.Select(p => (p.Key, p.Value)))
         {
             start.EnvironmentVariables[name] = value;

@@ -148,6 +148,8 @@ public abstract class MdtShareTask : MSBuildTask, ICancelableTask
 
         public void Tell(string line) => task.Message(MessageImportance.High, line);
 
+        public void Info(string line) => task.Message(MessageImportance.Normal, line);
+
         public void Detail(string line) => task.Message(MessageImportance.Low, line);
 
         public void OutOfDate(string change) => task.ReportOutOfDate(change);

@@ -14,7 +14,10 @@ public sealed class ReplaceWdsBootImages : MdtShareTask
 {
     /// <summary>Default <see cref="TimeoutSeconds"/>: the WDS server copies a boot image of a few hundred MB from
     /// the share, over a WAN link for a remote site.</summary>
-    public const int DefaultTimeoutSeconds = 1800;
+    private const int DefaultTimeoutSeconds = 1800;
+
+    /// <summary>The longest timeout a cancellation timer takes (int.MaxValue milliseconds).</summary>
+    private const int MaxTimeoutSeconds = int.MaxValue / 1000;
 
     [Required]
     public string DeploymentShare { get; set; } = string.Empty;
@@ -23,7 +26,8 @@ public sealed class ReplaceWdsBootImages : MdtShareTask
 
     public ITaskItem[] WdsServers { get; set; } = [];
 
-    /// <summary>The path of wdsutil.exe; empty = %SystemRoot%\System32\wdsutil.exe, else found on PATH.</summary>
+    /// <summary>The path of wdsutil.exe; empty = %SystemRoot%\System32\wdsutil.exe (Sysnative from a 32-bit
+    /// MSBuild), else found on PATH.</summary>
     public string Wdsutil { get; set; } = string.Empty;
 
     /// <summary>How long one wdsutil may run before it is stopped and reported.</summary>
@@ -34,6 +38,12 @@ public sealed class ReplaceWdsBootImages : MdtShareTask
 
     protected override void ExecuteCore()
     {
+        if (TimeoutSeconds is <= 0 or > MaxTimeoutSeconds)
+        {
+            throw new MdtShareException(new Diagnostic(DiagnosticCode.WdsTimeoutInvalid,
+                $"MdtShareWdsTimeoutSeconds is {TimeoutSeconds}; use a number of seconds from 1 to {MaxTimeoutSeconds} (default {DefaultTimeoutSeconds})."));
+        }
+
         if (Path.DirectorySeparatorChar != '\\')
         {
             throw new MdtShareException(new Diagnostic(DiagnosticCode.WdsutilWindowsOnly,
@@ -47,16 +57,23 @@ public sealed class ReplaceWdsBootImages : MdtShareTask
             return;
         }
 
-        string systemWdsutil = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.System), "wdsutil.exe");
+        string systemWdsutil = SystemWdsutil(Environment.GetFolderPath(Environment.SpecialFolder.Windows), Environment.Is64BitProcess, Environment.Is64BitOperatingSystem);
         string? wdsutil = Wdsutil.Length > 0 ? ToolProcess.Find(ResolvePath(Wdsutil), null)
             : File.Exists(systemWdsutil) ? systemWdsutil : ToolProcess.Find(null, Environment.GetEnvironmentVariable("PATH"), "wdsutil.exe");
         if (wdsutil is null)
         {
             throw new MdtShareException(new Diagnostic(DiagnosticCode.WdsutilNotFound,
-                "wdsutil.exe was not found: install the Windows Deployment Services tools (Remote Server Administration Tools) on this agent, or set MdtShareWdsutil."));
+                "wdsutil.exe was not found: " + WdsReplacer.InstallAdvice));
         }
 
         int replaced = new WdsReplacer(wdsutil, TimeSpan.FromSeconds(TimeoutSeconds), BuildLog, Cancellation).Replace(images);
         Message(MessageImportance.High, $"wdsutil replaced {replaced} of {images.Count} boot image(s) on {images.Select(i => i.Server).Distinct(StringComparer.OrdinalIgnoreCase).Count()} WDS server(s).");
     }
+
+    /// <summary>
+    /// wdsutil.exe in the system folder. A 32-bit MSBuild.exe on 64-bit Windows is redirected from System32 to
+    /// SysWOW64, which has no wdsutil.exe; Sysnative is the alias through which a 32-bit process reaches System32.
+    /// </summary>
+    internal static string SystemWdsutil(string windows, bool is64BitProcess, bool is64BitOperatingSystem) =>
+        Path.Combine(windows, !is64BitProcess && is64BitOperatingSystem ? "Sysnative" : "System32", "wdsutil.exe");
 }

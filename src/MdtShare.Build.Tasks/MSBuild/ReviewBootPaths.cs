@@ -1,6 +1,4 @@
 using MdtShare.Build.BootPaths;
-using MdtShare.Build.Ini;
-using MdtShare.Build.IO;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -54,7 +52,7 @@ public sealed class ReviewBootPaths : MdtShareTask, IIncrementalTask
             WdsServers = WdsServers.Select(TaskItems.ToWdsServer)
                 .Select(w => w.RemInstPath.Length > 0 ? w with { RemInstPath = ResolvePath(w.RemInstPath) } : w).ToList(),
             MediaRoots = MdtMedia.Select(m => ResolvePath(m.ItemSpec)).ToList(),
-            PublishedDeployRoots = PublishedDeployRoots(share),
+            Overlays = Overlays.Select(o => (ResolvePath(o.ItemSpec), o.GetMetadata(Metadata.DeployRoot))).ToList(),
             WimlibImagex = WimlibImagex.Length > 0 ? ResolvePath(WimlibImagex) : null,
             PathVariable = Environment.GetEnvironmentVariable("PATH"),
             Windows = Path.DirectorySeparatorChar == '\\',
@@ -64,21 +62,5 @@ public sealed class ReviewBootPaths : MdtShareTask, IIncrementalTask
         new BootPathReview(request, BuildLog, Cancellation).Review(outputs);
         BootPaths = [.. outputs.Entries.Select(TaskItems.ToItem)];
         ManualSteps = [.. outputs.ManualSteps.Select(s => new TaskItem(s))];
-    }
-
-    /// <summary>Each overlay's DeployRoot and the values its Bootstrap.ini (else the share's) names.</summary>
-    private Dictionary<string, IReadOnlyList<string>> PublishedDeployRoots(string share)
-    {
-        var published = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
-        foreach (ITaskItem overlay in Overlays)
-        {
-            string deployRoot = overlay.GetMetadata(Metadata.DeployRoot).Trim().TrimEnd('\\');
-            if (deployRoot.Length > 0 && (ShareFiles.Find(ResolvePath(overlay.ItemSpec), "Control/Bootstrap.ini") ?? ShareFiles.Find(share, "Control/Bootstrap.ini")) is { } ini)
-            {
-                published[deployRoot] = BootstrapPatcher.ReadDeployRoots(File.ReadAllBytes(ini)).Select(d => d.Value).ToList();
-            }
-        }
-
-        return published;
     }
 }

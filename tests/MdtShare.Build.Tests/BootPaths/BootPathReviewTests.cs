@@ -47,17 +47,19 @@ public sealed class BootPathReviewTests : IDisposable
         Assert.Empty(_listener.Diagnostics);
     }
 
-    /// <summary>A script that replaced some servers' images and quietly skipped the others would be worse than none.</summary>
+    /// <summary>A script that replaced some servers' images and quietly skipped the others would be worse than none,
+    /// and the one an earlier build wrote may send the servers to a DeployRoot the build no longer publishes.</summary>
     [Fact]
-    public void AnItemWithAProblemLeavesTheScriptAsItWas()
+    public void AnItemWithAProblemRemovesTheScriptOfAnEarlierBuild()
     {
-        Review(Request(Wds01, Wds01 with { Server = "wds02.corp.contoso.com" }));
-        byte[] before = File.ReadAllBytes(Script);
+        Review(Request(Wds01, Wds01 with { Server = "wds02.corp.contoso.com" }) with { DeployRoot = @"\\MDT01\DeploymentShare$" });
 
         Review(Request(Wds01, Wds01 with { Server = "wds02.corp.contoso.com", Architecture = "ia64" }));
 
         Assert.Equal(["MDTS4011"], _listener.Codes);
-        Assert.Equal(before, File.ReadAllBytes(Script));
+        Assert.False(File.Exists(Script));
+        Assert.Equal($"{Script} was removed: a WdsServer item has a problem (see the errors), and the script an earlier build wrote may name another DeployRoot or image.",
+            _listener.Lines[^1]);
     }
 
     [Fact]
@@ -153,10 +155,50 @@ public sealed class BootPathReviewTests : IDisposable
         Review(request);
         Assert.Empty(_listener.Details);
 
+        Assert.Empty(_listener.Diagnostics);
+
         File.SetLastWriteTimeUtc(clean, time.AddSeconds(1));
         Review(request);
-        Assert.Contains($"{clean} was not checked for an old DeployRoot", Assert.Single(_listener.Details));
-        Assert.Empty(_listener.Diagnostics);
+        var warning = Assert.Single(_listener.Diagnostics);
+        Assert.Equal(("MDTS4017", clean), (warning.Code.Id, warning.File));
+        Assert.StartsWith($"{clean} cannot be checked for an old DeployRoot: {tool.Name} could not read it (", warning.Message);
+    }
+
+    /// <summary>A WDS image deliberately sent to a lab share names a DeployRoot that is not the MDT server's (the
+    /// share's own Bootstrap.ini): told and reported, not warned of on every build.</summary>
+    [SkippableFact]
+    public void AnImageNamingAnotherShareThanTheMdtServersIsAnOtherDeployRootEntry_NotAWarning()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        string images = _temp.Combine("reminst", "Boot", "x64", "Images");
+        Wimlib.CaptureLiteTouch("[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\LAB01\\Lab$\r\n", Path.Combine(images, "LiteTouchPE_x64 Lab.wim"));
+        Wimlib.CaptureLiteTouch("[Settings]\r\nPriority=Default\r\n\r\n[Default]\r\nDeployRoot=\\\\mdt01\\deploymentshare$\\\r\n", Path.Combine(images, "LiteTouchPE_x64.wim"));
+
+        Review(Request(Wds01 with { RemInstPath = _temp.Combine("reminst") }) with { WimlibImagex = tool.Name });
+
+        string lab = Path.Combine(images, "LiteTouchPE_x64 Lab.wim");
+        Assert.Equal([("MDTS4016", Path.Combine(images, "LiteTouchPE_x64.wim"))], _listener.Diagnostics.Select(d => (d.Code.Id, d.File)));
+        Assert.Equal([$@"{lab}, a boot image WDS server wds01.corp.contoso.com serves, names DeployRoot \\LAB01\Lab$: not the MDT server's (the share's Bootstrap.ini), so taken to point elsewhere on purpose."],
+            _listener.Infos);
+        Assert.Equal(new BootPathEntry("wdsCopy", lab, "other DeployRoot", @"DeployRoot \\LAB01\Lab$, not the MDT server's; the build publishes \\MDTCLUSTER\Distribution$"), _outputs.Entries[1]);
+    }
+
+    /// <summary>A WIM that vanished after it was listed (here a link to nothing) or that wimlib cannot read is a
+    /// warning naming it; the server's other images are still checked.</summary>
+    [SkippableFact]
+    public void AWimThatCannotBeReadIsMDTS4017NamingIt_AndTheOthersAreStillChecked()
+    {
+        WimlibImagex tool = Wimlib.Require();
+        string images = _temp.Combine("reminst", "Boot", "x64", "Images");
+        Wimlib.CaptureLiteTouch(OldIni, Path.Combine(images, "LiteTouchPE_x64.wim"));
+        File.CreateSymbolicLink(Path.Combine(images, "LiteTouchPE_a.wim"), _temp.Combine("gone.wim"));
+        File.WriteAllText(Path.Combine(images, "LiteTouchPE_b.wim"), "not a WIM");
+
+        Review(Request(Wds01 with { RemInstPath = _temp.Combine("reminst") }) with { WimlibImagex = tool.Name });
+
+        Assert.Equal(["MDTS4017", "MDTS4017", "MDTS4016"], _listener.Codes);
+        Assert.StartsWith($"{Path.Combine(images, "LiteTouchPE_a.wim")} cannot be checked for an old DeployRoot: {tool.Name} could not read it (", _listener.Diagnostics[0].Message);
+        Assert.Equal(Path.Combine(images, "LiteTouchPE_b.wim"), _listener.Diagnostics[1].File);
     }
 
     /// <summary>Bootstrap.ini with a section per gateway names several DeployRoots; an image carrying any of the
@@ -165,16 +207,31 @@ public sealed class BootPathReviewTests : IDisposable
     public void EveryDeployRootTheBuildsBootstrapIniNamesCountsAsCurrent()
     {
         WimlibImagex tool = Wimlib.Require();
-        Wimlib.CaptureLiteTouch("[Settings]\r\nPriority=DefaultGateway, Default\r\n\r\n[DefaultGateway]\r\n10.2.0.1=Stockholm\r\n\r\n[Stockholm]\r\nDeployRoot=\\\\STOCLUSTER\\Distribution$\r\n\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\n",
-            _temp.Combine("reminst", "Boot", "x64", "Images", "LiteTouchPE_x64.wim"));
+        const string ini = "[Settings]\r\nPriority=DefaultGateway, Default\r\n\r\n[DefaultGateway]\r\n10.2.0.1=Stockholm\r\n\r\n[Stockholm]\r\nDeployRoot=\\\\STOCLUSTER\\Distribution$\r\n\r\n[Default]\r\nDeployRoot=\\\\MDTCLUSTER\\Distribution$\r\n";
+        Trees.Write(_temp.Combine("bin", "overlay"), ("Control/Bootstrap.ini", ini));
+        Wimlib.CaptureLiteTouch(ini, _temp.Combine("reminst", "Boot", "x64", "Images", "LiteTouchPE_x64.wim"));
 
         Review(Request(Wds01 with { RemInstPath = _temp.Combine("reminst") }) with
         {
             WimlibImagex = tool.Name,
-            PublishedDeployRoots = new Dictionary<string, IReadOnlyList<string>> { [Cluster] = [@"\\STOCLUSTER\Distribution$", Cluster] },
+            Overlays = [(_temp.Combine("bin", "overlay"), Cluster)],
         });
 
         Assert.Empty(_listener.Diagnostics);
+    }
+
+    /// <summary>A REMINST share that drops while its images are read: a warning naming the image, not a failed build.</summary>
+    [Fact]
+    public void AnImageThatFailsToReadWithAnIOErrorIsMDTS4017()
+    {
+        string wim = _temp.WriteFile("reminst/Boot/x64/Images/LiteTouchPE_x64.wim", "wim");
+        var images = WdsBootImage.Resolve([Wds01 with { RemInstPath = _temp.Combine("reminst") }], Share, Cluster, windows: false, _listener);
+
+        new ForgottenBootImages(new DroppingTool(), new StampFile(_temp.Combine("obj", "boot-paths.txt")), _listener).Check(images, Share, new Dictionary<string, IReadOnlyList<string>>());
+
+        var warning = Assert.Single(_listener.Diagnostics);
+        Assert.Equal(("MDTS4017", wim), (warning.Code.Id, warning.File));
+        Assert.StartsWith($"{wim} cannot be checked for an old DeployRoot: it could not be read (The network name is no longer available.).", warning.Message);
     }
 
     [Fact]
@@ -184,5 +241,18 @@ public sealed class BootPathReviewTests : IDisposable
 
         Assert.Equal(["MDTS4017"], _listener.Codes);
         Assert.StartsWith("The boot images of WdsServer 'wds01.corp.contoso.com' cannot be checked: ", _listener.Diagnostics[0].Message);
+    }
+
+    private sealed class DroppingTool : IBootImageTool
+    {
+        public string Name => "wimlib-imagex";
+
+        public WimInfo Info(string wim) => throw new IOException("The network name is no longer available.");
+
+        public byte[]? ReadFile(string wim, int image, string pathInImage) => throw new NotSupportedException();
+
+        public bool ExtractFolder(string wim, int image, string folderInImage, string destination) => throw new NotSupportedException();
+
+        public void ReplaceFile(string wim, int image, string localFile, string pathInImage) => throw new NotSupportedException();
     }
 }

@@ -27,7 +27,7 @@ public sealed class TargetBootFolderTests : IDisposable
     {
         WimlibImagex tool = Wimlib.Require();
         string target = _temp.Combine("cluster");
-        Trees.Write(_temp.Combine("share"), ("Boot/LiteTouchPE_x64.wim", "wim"));
+        Trees.Write(_temp.Combine("share"), ("Control/Bootstrap.ini", OldIni), ("Boot/LiteTouchPE_x64.wim", "wim"));
         Trees.Write(target, ("Control/Bootstrap.ini", ClusterIni));
         Wimlib.CaptureLiteTouch(OldIni, Path.Combine(target, "Boot", "LiteTouchPE_x64.wim"));
         Wimlib.CaptureLiteTouch(OldIni, Path.Combine(target, "Boot", "LiteTouchPE_x64 Stockholm.wim"));
@@ -70,5 +70,27 @@ public sealed class TargetBootFolderTests : IDisposable
 
         Assert.Equal(["MDTS4016"], engine.WarningCodes);
         Assert.Contains("\"kind\": \"targetCopy\"", File.ReadAllText(_temp.Combine("bin", "publish-report.json")));
+    }
+
+    /// <summary>A read problem in the check after the publish (here a WIM left in the target that links to nothing)
+    /// is a warning naming it, never a failed build: the publish itself succeeded.</summary>
+    [SkippableFact]
+    public void AWimLeftInATargetThatCannotBeReadIsMDTS4017_AndThePublishStillSucceeds()
+    {
+        Wimlib.Require();
+        var engine = new FakeBuildEngine(_temp.Combine("deploymentshare.proj"));
+        Trees.Write(_temp.Combine("share"), ("Control/Bootstrap.ini", OldIni), ("Scripts/LiteTouch.wsf", "<job/>"));
+        Directory.CreateDirectory(_temp.Combine("cluster", "Boot"));
+        File.CreateSymbolicLink(_temp.Combine("cluster", "Boot", "LiteTouchPE_x64 Stockholm.wim"), _temp.Combine("gone.wim"));
+        var task = new MirrorDeploymentShare
+        {
+            BuildEngine = engine, ProjectFile = engine.ProjectFileOfTaskNode, DeploymentShare = "share",
+            Targets = [new TaskItem("cluster")], Exclude = [new TaskItem(@"Boot\*Stockholm.wim")], AdoptExistingTarget = true,
+            DeployRoot = @"\\MDTCLUSTER\Distribution$", BootPathStampFile = "obj/boot-paths.txt",
+        };
+
+        Assert.True(task.Execute(), string.Join("\n", engine.AllText));
+
+        Assert.Equal(["MDTS4017"], engine.WarningCodes);
     }
 }

@@ -23,6 +23,7 @@ public sealed class WdsReplaceScriptTests
             "rem Written by MdtShare.Build from the project's WdsServer items. After publishing, run it on a Windows machine\r\n" +
             "rem with the WDS tools: it replaces each WDS server's copy of the boot image with the published one.\r\n" +
             "setlocal EnableExtensions DisableDelayedExpansion\r\n" +
+            "set \"ERRORLEVEL=\"\r\n" +
             "set MDTSHARE_FAILED=0\r\n" +
             "\r\n" +
             "wdsutil /Replace-Image /Image:\"Lite Touch Windows PE (x64)\" /Server:\"wds01.corp.contoso.com\" /ImageType:Boot /Architecture:x64 /ReplacementImage /ImageFile:\"\\\\MDTCLUSTER\\Distribution$\\Boot\\LiteTouchPE_x64.wim\"\r\n" +
@@ -50,14 +51,15 @@ public sealed class WdsReplaceScriptTests
         Assert.Contains(" /ImageFile:\"\\\\MDTCLUSTER\\Dist%%TEMP%%$\\Boot\\LiteTouchPE_x64.wim\"\r\n", script);
     }
 
+    /// <summary>The one text both the script's line and the task give wdsutil; the script only doubles % for cmd.</summary>
     [Fact]
-    public void WdsutilIsGivenTheValuesThemselves_AsTheScriptPassesThem()
+    public void TheCommandLineIsTheScriptsLine_WithoutCmdsPercentDoubling()
     {
-        Assert.Equal(
-        [
-            "/Replace-Image", "/Image:Lite Touch Windows PE (x64)", "/Server:wds01.corp.contoso.com", "/ImageType:Boot", "/Architecture:x64",
-            "/ReplacementImage", @"/ImageFile:\\MDTCLUSTER\Distribution$\Boot\LiteTouchPE_x64.wim",
-        ], WdsReplaceScript.Arguments(X64));
+        WdsBootImage image = X64 with { ImageName = "Lite Touch 100% (x64)" };
+
+        Assert.Equal(@"/Replace-Image /Image:""Lite Touch 100% (x64)"" /Server:""wds01.corp.contoso.com"" /ImageType:Boot /Architecture:x64 /ReplacementImage " +
+            @"/ImageFile:""\\MDTCLUSTER\Distribution$\Boot\LiteTouchPE_x64.wim""", WdsReplaceScript.CommandLine(image));
+        Assert.Contains("\r\nwdsutil " + WdsReplaceScript.CommandLine(image).Replace("%", "%%") + "\r\n", Render(image));
     }
 
     [Theory]

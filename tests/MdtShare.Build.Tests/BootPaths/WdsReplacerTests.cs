@@ -46,25 +46,39 @@ public sealed class WdsReplacerTests : IDisposable
         return script;
     }
 
+    /// <summary>What the stand-in records for the image X64 under another name: each value as one argument.</summary>
+    private static string Arguments(string imageName) =>
+        $"/Replace-Image\n/Image:{imageName}\n/Server:wds01.corp.contoso.com\n/ImageType:Boot\n/Architecture:x64\n/ReplacementImage\n/ImageFile:{X64.ImageFile}\n\n";
+
     private int Replace(string wdsutil, params WdsBootImage[] images) =>
         new WdsReplacer(wdsutil, TimeSpan.FromMinutes(1), _listener, CancellationToken.None).Replace(images);
 
     [SkippableFact]
-    public void WdsutilRunsOncePerServerAndImage_WithTheScriptsArgumentsEachExactlyOne()
+    public void WdsutilRunsOncePerServerAndImage_EachValueArrivingAsOneArgument()
     {
         string wdsutil = FakeWdsutil();
 
         int replaced = Replace(wdsutil, X64, X64 with { ImageName = "Lite Touch 100% & <Stockholm> (x64)" });
 
         Assert.Equal(2, replaced);
-        Assert.Equal(
-            string.Join("\n", WdsReplaceScript.Arguments(X64)) + "\n\n" +
-            string.Join("\n", WdsReplaceScript.Arguments(X64 with { ImageName = "Lite Touch 100% & <Stockholm> (x64)" })) + "\n\n",
-            File.ReadAllText(Record));
-        Assert.Contains("/Image:Lite Touch 100% & <Stockholm> (x64)", File.ReadAllText(Record));
+        Assert.Equal(Arguments("Lite Touch Windows PE (x64)") + Arguments("Lite Touch 100% & <Stockholm> (x64)"), File.ReadAllText(Record));
         Assert.Empty(_listener.Diagnostics);
         Assert.Equal(@"wdsutil replaced 'Lite Touch Windows PE (x64)' (x64) on wds01.corp.contoso.com with \\MDTCLUSTER\Distribution$\Boot\LiteTouchPE_x64.wim: The command completed successfully.",
             _listener.Details[0]);
+    }
+
+    /// <summary>A wdsutil that cannot be started cannot replace any image: said once, as wdsutil not found.</summary>
+    [Fact]
+    public void AWdsutilThatCannotBeStartedIsMDTS4014_NotAnInternalError()
+    {
+        string missing = _temp.Combine("no such folder", "wdsutil.exe");
+
+        int replaced = Replace(missing, X64, X64 with { Server = "wds02.corp.contoso.com" });
+
+        Assert.Equal(0, replaced);
+        var error = Assert.Single(_listener.Diagnostics);
+        Assert.Equal("MDTS4014", error.Code.Id);
+        Assert.StartsWith($"wdsutil could not be started ({missing}: ", error.Message);
     }
 
     [SkippableFact]

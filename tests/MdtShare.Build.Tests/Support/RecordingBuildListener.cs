@@ -9,6 +9,8 @@ internal sealed class RecordingBuildListener : IBuildListener
 
     public List<string> Lines { get; } = [];
 
+    public List<string> Infos { get; } = [];
+
     public List<string> Details { get; } = [];
 
     public List<string> OutOfDates { get; } = [];
@@ -18,6 +20,8 @@ internal sealed class RecordingBuildListener : IBuildListener
     public void Report(Diagnostic diagnostic) => Diagnostics.Add(diagnostic);
 
     public void Tell(string line) => Lines.Add(line);
+
+    public void Info(string line) => Infos.Add(line);
 
     public void Detail(string line) => Details.Add(line);
 

@@ -41,6 +41,34 @@ public sealed class BootPathTaskTests : IDisposable
         Assert.Equal(("wds01.corp.contoso.com", "wds", "to replace"), (entry.ItemSpec, entry.GetMetadata("Kind"), entry.GetMetadata("State")));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    [InlineData(2147484)]
+    public void ReplaceWdsBootImages_ATimeoutThatCannotBeUsedIsMDTS4019_OnAnyAgent(int seconds)
+    {
+        var task = new ReplaceWdsBootImages
+        {
+            BuildEngine = _engine, ProjectFile = _engine.ProjectFileOfTaskNode, DeploymentShare = "share", DeployRoot = @"\\MDTCLUSTER\Distribution$",
+            WdsServers = [WdsServer("wds01.corp.contoso.com")], ScriptFile = "bin/wds-replace.cmd", TimeoutSeconds = seconds,
+        };
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("MDTS4019", $"MdtShareWdsTimeoutSeconds is {seconds}; use a number of seconds from 1 to 2147483 (default 1800)."), (error.Code, error.Message));
+    }
+
+    /// <summary>A 32-bit MSBuild.exe on 64-bit Windows sees SysWOW64 as System32, and SysWOW64 has no wdsutil.exe.</summary>
+    [Theory]
+    [InlineData(false, true, "Sysnative")]
+    [InlineData(true, true, "System32")]
+    [InlineData(false, false, "System32")]
+    public void ReplaceWdsBootImages_LooksForWdsutilWhereThisProcessSeesSystem32(bool is64BitProcess, bool is64BitOperatingSystem, string folder)
+    {
+        Assert.Equal(Path.Combine(@"C:\Windows", folder, "wdsutil.exe"), ReplaceWdsBootImages.SystemWdsutil(@"C:\Windows", is64BitProcess, is64BitOperatingSystem));
+    }
+
     [SkippableFact]
     public void ReplaceWdsBootImages_OffWindowsFailsWithMDTS4013_NamingTheScript()
     {

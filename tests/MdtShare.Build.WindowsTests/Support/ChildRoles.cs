@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Support;
@@ -43,12 +44,27 @@ internal static class ChildRoles
         string.Equals(Path.GetFileNameWithoutExtension(System.Diagnostics.Process.GetCurrentProcess().MainModule!.FileName), "wdsutil", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A stand-in for wdsutil: appends each argument it was given, as the host's command-line parsing gave
-    /// it, to the file MDTSHARE_FAKE_WDSUTIL_RECORD names, then a blank line, and exits with MDTSHARE_FAKE_WDSUTIL_EXIT.</summary>
+    /// it, to the file MDTSHARE_FAKE_WDSUTIL_RECORD names, then a blank line; appends its raw command line after the
+    /// program's name, as Windows handed it over, as a line of that file + ".raw"; and exits with
+    /// MDTSHARE_FAKE_WDSUTIL_EXIT.</summary>
     public static int FakeWdsutil(string[] args)
     {
-        File.AppendAllText(Environment.GetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_RECORD")!, string.Concat(args.Select(a => "[" + a + "]\n")) + "\n");
+        string record = Environment.GetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_RECORD")!;
+        File.AppendAllText(record, string.Concat(args.Select(a => "[" + a + "]\n")) + "\n");
+        File.AppendAllText(record + ".raw", AfterProgramName(Marshal.PtrToStringUni(GetCommandLineW())!) + "\n");
         return int.Parse(Environment.GetEnvironmentVariable("MDTSHARE_FAKE_WDSUTIL_EXIT")!, System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A command line without its first word, the program, as the C runtime delimits it: quoted, or up to
+    /// the first blank.</summary>
+    private static string AfterProgramName(string commandLine)
+    {
+        int end = commandLine.StartsWith("\"", StringComparison.Ordinal) ? commandLine.IndexOf('"', 1) + 1 : commandLine.IndexOfAny([' ', '\t']);
+        return end <= 0 ? string.Empty : commandLine.Substring(end).TrimStart(' ', '\t');
+    }
+
+    [DllImport("kernel32.dll")]
+    private static extern IntPtr GetCommandLineW();
 
     /// <summary>A tool that prints each argument it was given, as the host's own command-line parsing gave it.</summary>
     private static int EchoArgs(string[] args)
