@@ -1,3 +1,5 @@
+using MdtShare.Build.IO;
+
 namespace MdtShare.Build.Availability;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal interface IAvailabilitySource
 
 internal sealed class SystemAvailabilitySource : IAvailabilitySource
 {
-    public bool IsWindows => Path.DirectorySeparatorChar == '\\';
+    public bool IsWindows => HostSystem.IsWindows;
 
     public string? ReadSystemFile(string path)
     {

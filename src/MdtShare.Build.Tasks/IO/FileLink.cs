@@ -9,7 +9,7 @@ namespace MdtShare.Build.IO;
 /// </summary>
 internal static class FileLink
 {
-    private static readonly bool IsWindows = Path.DirectorySeparatorChar == '\\';
+    private static readonly bool IsWindows = HostSystem.IsWindows;
 
     public static void Create(string existing, string link)
     {

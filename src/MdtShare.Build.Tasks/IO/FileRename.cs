@@ -15,7 +15,7 @@ internal static class FileRename
     private const int MoveFileReplaceExisting = 0x1;
     private const int MoveFileWriteThrough = 0x8;
 
-    private static readonly bool IsWindows = Path.DirectorySeparatorChar == '\\';
+    private static readonly bool IsWindows = HostSystem.IsWindows;
 
     /// <summary>
     /// Renames <paramref name="source"/> over <paramref name="destination"/> in one step. The destination takes the

@@ -119,7 +119,7 @@ internal sealed class BootstrapOverlayWriter(BootstrapRequest request, IBuildLis
     private static bool IsSameOrInside(string path, string folder)
     {
         string Normalize(string p) => p.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + Path.DirectorySeparatorChar;
-        StringComparison comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        StringComparison comparison = HostSystem.FileNameComparison;
         return Normalize(path).StartsWith(Normalize(folder), comparison);
     }
 

@@ -1,4 +1,5 @@
 using MdtShare.Build.BootImage;
+using MdtShare.Build.IO;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -67,7 +68,7 @@ public sealed class PatchBootImages : MdtShareTask, IIncrementalTask
             RequireTool = RequireBootImagePatch,
             OnlyCheck = FailIfNotIncremental,
             WdsReplaceScript = WdsReplaceScript.Length > 0 ? ResolvePath(WdsReplaceScript) : null,
-            Windows = Path.DirectorySeparatorChar == '\\',
+            Windows = HostSystem.IsWindows,
         };
         var outputs = new BootImageOutputs();
         try

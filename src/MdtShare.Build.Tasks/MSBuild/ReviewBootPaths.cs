@@ -1,4 +1,5 @@
 using MdtShare.Build.BootPaths;
+using MdtShare.Build.IO;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -55,7 +56,7 @@ public sealed class ReviewBootPaths : MdtShareTask, IIncrementalTask
             Overlays = Overlays.Select(o => (ResolvePath(o.ItemSpec), o.GetMetadata(Metadata.DeployRoot))).ToList(),
             WimlibImagex = WimlibImagex.Length > 0 ? ResolvePath(WimlibImagex) : null,
             PathVariable = Environment.GetEnvironmentVariable("PATH"),
-            Windows = Path.DirectorySeparatorChar == '\\',
+            Windows = HostSystem.IsWindows,
             OnlyCheck = FailIfNotIncremental,
         };
         var outputs = new BootPathOutputs();

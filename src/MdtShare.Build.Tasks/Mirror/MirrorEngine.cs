@@ -1,4 +1,5 @@
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
 
 namespace MdtShare.Build.Mirror;
 
@@ -23,7 +24,7 @@ internal sealed partial class MirrorEngine
     }
 
     public MirrorEngine(IMirrorListener listener)
-        : this(PhysicalFileSystem.Instance, SystemClock.Instance, listener, Path.DirectorySeparatorChar == '\\')
+        : this(PhysicalFileSystem.Instance, SystemClock.Instance, listener, HostSystem.IsWindows)
     {
     }
 

@@ -11,7 +11,7 @@ internal sealed class PhysicalFileSystem : IMirrorFileSystem
     /// <summary>HRESULT_FROM_WIN32(ERROR_SHARING_VIOLATION).</summary>
     private const int SharingViolation = unchecked((int)0x80070020);
 
-    private static readonly bool IsWindows = Path.DirectorySeparatorChar == '\\';
+    private static readonly bool IsWindows = HostSystem.IsWindows;
 
     public static PhysicalFileSystem Instance { get; } = new();
 

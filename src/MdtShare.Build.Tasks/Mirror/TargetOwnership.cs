@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using MdtShare.Build.Diagnostics;
+using MdtShare.Build.IO;
 
 namespace MdtShare.Build.Mirror;
 
@@ -29,7 +30,7 @@ internal static class TargetOwnership
     {
         string sourceFull = Normalize(source);
         string destinationFull = Normalize(destination);
-        StringComparison comparison = Path.DirectorySeparatorChar == '\\' ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        StringComparison comparison = HostSystem.FileNameComparison;
         string trimmed = destinationFull.TrimEnd(Path.DirectorySeparatorChar);
         string? root = Path.GetPathRoot(destinationFull);
         bool isUncShare = destinationFull.StartsWith(@"\\", StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MdtShare.Build.IO;
 using MdtShare.Build.Manifest;
 using MdtShare.Build.Mirror;
 using MdtShare.Build.Tests.Support;
@@ -33,7 +34,7 @@ internal static class ChildRoles
     /// to be killed there.</summary>
     private static int PublishAndStall(string[] args)
     {
-        var engine = new MirrorEngine(new StallingFileSystem(), SystemClock.Instance, new RecordingListener(), Path.DirectorySeparatorChar == '\\');
+        var engine = new MirrorEngine(new StallingFileSystem(), SystemClock.Instance, new RecordingListener(), HostSystem.IsWindows);
         engine.Publish(new MirrorOptions(args[0], args[1]), CancellationToken.None);
         return 1;
     }
