@@ -84,9 +84,10 @@ internal sealed class BootPathReview(BootPathRequest request, IBuildListener lis
     private Dictionary<string, IReadOnlyList<string>> PublishedDeployRoots()
     {
         var published = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<string>? shares = null;
         foreach (var (folder, deployRoot) in request.Overlays.Select(o => (o.Folder, DeployRoot: o.DeployRoot.Trim().TrimEnd('\\'))).Where(o => o.DeployRoot.Length > 0))
         {
-            if ((BootPathFiles.DeployRoots(folder) ?? BootPathFiles.DeployRoots(request.Share)) is { } roots)
+            if ((BootPathFiles.DeployRoots(folder) ?? (shares ??= BootPathFiles.DeployRoots(request.Share))) is { } roots)
             {
                 published[deployRoot] = roots;
             }

@@ -24,6 +24,7 @@ internal sealed class ForgottenBootImages(IBootImageTool tool, StampFile stamps,
     public IReadOnlyList<BootPathEntry> Check(IEnumerable<WdsBootImage> images, string share, IReadOnlyDictionary<string, IReadOnlyList<string>> published)
     {
         var found = new List<BootPathEntry>();
+        IReadOnlyList<string> old = BootPathFiles.DeployRoots(share) ?? [];
         foreach (var server in images.Where(i => i.RemInstPath.Length > 0)
                      .GroupBy(i => (i.RemInstPath, i.Architecture, i.DeployRoot)).Select(g => g.First()))
         {
@@ -38,7 +39,6 @@ internal sealed class ForgottenBootImages(IBootImageTool tool, StampFile stamps,
                 }
 
                 var wanted = published.TryGetValue(server.DeployRoot, out var roots) ? roots.Append(server.DeployRoot).ToList() : [server.DeployRoot];
-                IReadOnlyList<string> old = BootPathFiles.DeployRoots(share) ?? [];
                 foreach (string wim in BootPathFiles.Wims(folder))
                 {
                     if (Foreign(wim, wanted) is not { } foreign)
@@ -76,6 +76,7 @@ internal sealed class ForgottenBootImages(IBootImageTool tool, StampFile stamps,
     public IReadOnlyList<BootPathEntry> CheckTargets(IEnumerable<(string Target, string DeployRoot)> targets, string share, ExcludeFilter exclude)
     {
         var found = new List<BootPathEntry>();
+        IReadOnlyList<string> old = BootPathFiles.DeployRoots(share) ?? [];
         foreach (var (target, deployRoot) in targets)
         {
             try
@@ -86,7 +87,6 @@ internal sealed class ForgottenBootImages(IBootImageTool tool, StampFile stamps,
                 }
 
                 var wanted = (BootPathFiles.DeployRoots(target) ?? []).Append(deployRoot).ToList();
-                IReadOnlyList<string> old = BootPathFiles.DeployRoots(share) ?? [];
                 foreach (string wim in BootPathFiles.Wims(boot))
                 {
                     string relative = ShareFiles.Relative(target, wim);

@@ -44,7 +44,7 @@ public sealed class ReplaceWdsBootImages : MdtShareTask
                 $"MdtShareWdsTimeoutSeconds is {TimeoutSeconds}; use a number of seconds from 1 to {MaxTimeoutSeconds} (default {DefaultTimeoutSeconds})."));
         }
 
-        if (Path.DirectorySeparatorChar != '\\')
+        if (!HostSystem.IsWindows)
         {
             throw new MdtShareException(new Diagnostic(DiagnosticCode.WdsutilWindowsOnly,
                 $"wdsutil runs only on Windows, so the WDS servers' boot images cannot be replaced from this agent. Run {ResolvePath(ScriptFile)} " +
